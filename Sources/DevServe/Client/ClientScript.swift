@@ -1,0 +1,8 @@
+/// The browser client (`client-js/devserve.js`), embedded in the binary at build time by the
+/// `EmbedClientScript` plugin and served at `/__hmr/client.js`.
+public enum ClientScript {
+    /// The URL path the client is served at and injected with.
+    public static let path = "/__hmr/client.js"
+    /// The `<script>` tag injected into every HTML page.
+    public static let tag = "<script src=\"\(path)\"></script>"
+}

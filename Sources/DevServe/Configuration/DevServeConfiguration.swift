@@ -1,0 +1,60 @@
+/// Everything a ``DevServer`` needs to know. Paths are absolute.
+public struct DevServeConfiguration: Sendable {
+    /// The folder served over HTTP.
+    public var root: String
+    /// The folders watched for changes.
+    public var watchFolders: [String]
+    /// The folder the build runs in; changed paths are reported relative to it.
+    public var projectFolder: String
+    /// The shell command run after each batch of changes, or nil for pure live reload.
+    public var buildCommand: String?
+    /// Glob patterns ignored on top of ``IgnoreRules/defaultPatterns``.
+    public var ignore: [String]
+    /// The address to listen on. `127.0.0.1` keeps the files off the network.
+    public var host: String
+    /// The port to listen on; 0 picks a free one.
+    public var port: Int
+    /// A batch is built this long after its last change.
+    public var debounce: Duration
+    /// How often clients get a `heartbeat` event.
+    public var heartbeat: Duration
+    /// Whether HTML pages get the client `<script>` injected.
+    public var injectClient: Bool
+    /// Where build output is echoed while it runs.
+    public var buildEcho: ShellBuildRunner.Echo
+
+    public init(
+        root: String,
+        watchFolders: [String]? = nil,
+        projectFolder: String,
+        buildCommand: String? = nil,
+        ignore: [String] = [],
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        debounce: Duration = .milliseconds(20),
+        heartbeat: Duration = .seconds(5),
+        injectClient: Bool = true,
+        buildEcho: ShellBuildRunner.Echo = .standardOutput
+    ) {
+        self.root = root
+        self.watchFolders = watchFolders ?? [root]
+        self.projectFolder = projectFolder
+        self.buildCommand = buildCommand
+        self.ignore = ignore
+        self.host = host
+        self.port = port
+        self.debounce = debounce
+        self.heartbeat = heartbeat
+        self.injectClient = injectClient
+        self.buildEcho = buildEcho
+    }
+
+    /// Folders whose changes during a build come from the build itself and must not trigger
+    /// another one: the served folder, when there is a build command and the served folder lies
+    /// inside a watched one.
+    public var buildOutputFolders: [String] {
+        guard buildCommand != nil else { return [] }
+        let inside = watchFolders.contains { root == $0 || root.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
+        return inside ? [root] : []
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Hummingbird
+public import Logging
+import NIOCore
+public import ServiceLifecycle
+
+/// A live-reload development server: watches folders, runs the build after each burst of
+/// changes, serves the files with the client injected and streams events on `/__hmr`.
+///
+/// It is a swift-service-lifecycle `Service`: run it in a `ServiceGroup`, which stops it
+/// gracefully (event streams end with a `shutdown` event, the build is stopped) on a signal or
+/// on `triggerGracefulShutdown()`.
+///
+/// ```swift
+/// let server = DevServer(configuration: .init(root: "/path/site", projectFolder: "/path")) { url in
+///     print(url)
+/// }
+/// try await ServiceGroup(services: [server], gracefulShutdownSignals: [.sigint], logger: logger).run()
+/// ```
+public struct DevServer: Service {
+    public let configuration: DevServeConfiguration
+    /// Where events are published; ``EventHub/subscribe()`` follows them.
+    public let hub: EventHub
+    private let logger: Logger
+    private let onListening: @Sendable (String) async -> Void
+
+    /// - Parameter onListening: called once with the URL served (`http://HOST:PORT/`).
+    public init(
+        configuration: DevServeConfiguration, logger: Logger = Logger(label: "devserve"),
+        onListening: @escaping @Sendable (String) async -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.hub = EventHub(heartbeatInterval: configuration.heartbeat)
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    /// Runs until cancelled or shut down gracefully.
+    /// - Throws: ``DevServeError`` for a bad configuration, ``WatchError`` when watching fails,
+    ///   and the server's error when it cannot listen.
+    public func run() async throws {
+        let configuration = self.configuration
+        let onListening = self.onListening
+        guard let resolver = PathResolver(root: configuration.root), Self.isFolder(configuration.root) else {
+            throw DevServeError("the folder to serve does not exist: \(configuration.root)")
+        }
+        for folder in configuration.watchFolders where !Self.isFolder(folder) {
+            throw DevServeError("the folder to watch does not exist: \(folder)")
+        }
+        let watcher = try await InotifyWatcher(
+            folders: configuration.watchFolders, ignore: IgnoreRules(patterns: configuration.ignore))
+        let pipeline = Pipeline(
+            watcher: watcher,
+            debouncer: Debouncer(interval: configuration.debounce, clock: ContinuousClock()),
+            builder: configuration.buildCommand.map {
+                ShellBuildRunner(command: $0, directory: configuration.projectFolder, echo: configuration.buildEcho)
+            },
+            gate: BuildOutputGate(outputFolders: configuration.buildOutputFolders),
+            hub: hub,
+            projectFolder: configuration.projectFolder,
+            logger: logger)
+
+        let app = Application(
+            router: makeRouter(resolver: resolver),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            services: [PipelineService(pipeline: pipeline, watcher: watcher, hub: hub)],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+                await onListening("http://\(host):\(port)/")
+            },
+            logger: logger)
+        try await app.run()
+    }
+
+    private func makeRouter(resolver: PathResolver) -> Router<BasicRequestContext> {
+        let router = Router()
+        if configuration.injectClient {
+            router.add(middleware: HTMLInjectionMiddleware(resolver: resolver, injector: HTMLInjector()))
+        }
+        router.add(middleware: RangeRequestGuard(resolver: resolver))
+        router.add(
+            middleware: FileMiddleware(
+                fileProvider: SecureFileProvider(resolver: resolver, logger: logger),
+                cacheControl: .init([(MediaType(type: .text, subType: "html"), [.noStore])]),
+                searchForIndexHtml: true))
+        HMRRoutes(hub: hub).register(on: router)
+        return router
+    }
+
+    private static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+}
+
+/// Runs the pipeline next to the HTTP server, and ends the event streams when it stops.
+struct PipelineService: Service {
+    let pipeline: Pipeline
+    let watcher: any FileWatcher
+    let hub: EventHub
+
+    func run() async throws {
+        defer {
+            hub.shutDown()
+            watcher.stop()
+        }
+        try? await cancelWhenGracefulShutdown { try await pipeline.run() }
+    }
+}
+
+/// A configuration problem, with a one-line message for the user.
+public struct DevServeError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

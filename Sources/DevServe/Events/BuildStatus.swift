@@ -1,0 +1,32 @@
+/// Where the pipeline stands: sent in `hello` and by `GET /__hmr/status`.
+public struct BuildStatus: Sendable, Encodable, Equatable {
+    public enum State: String, Sendable, Encodable {
+        case idle, building, error
+    }
+
+    public var status: State
+    /// What the running build is about (while `building`).
+    public var changed: [String]
+    /// The last failed build, until a build succeeds again (kept while a new build runs).
+    public var error: DevServerEvent?
+
+    public static let idle = BuildStatus(status: .idle, changed: [], error: nil)
+
+    /// The status after `event`.
+    func applying(_ event: DevServerEvent) -> BuildStatus {
+        switch event.kind {
+        case .building: BuildStatus(status: .building, changed: event.changed, error: error)
+        case .built: .idle
+        case .error: BuildStatus(status: .error, changed: [], error: event)
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey { case status, changed, error }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(status, forKey: .status)
+        try container.encode(changed, forKey: .changed)
+        try container.encode(error, forKey: .error)  // null when there is none
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Serves HTML pages with the client's `<script>` injected (see ``HTMLInjector``) and
+/// `Cache-Control: no-store`, so a reload always fetches the new page.
+///
+/// The page is read once and the headers are computed from the bytes actually sent, so
+/// `Content-Length` stays right even while an editor rewrites the file. Everything that is not an
+/// HTML page (or a folder without a trailing `/`, which `FileMiddleware` redirects) passes on.
+struct HTMLInjectionMiddleware<Context: RequestContext>: RouterMiddleware {
+    let resolver: PathResolver
+    let injector: HTMLInjector
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .get || request.method == .head,
+            !request.uri.path.hasPrefix("/__hmr"),
+            let urlPath = request.uri.path.removingPercentEncoding,
+            let file = htmlFile(for: urlPath)
+        else {
+            return try await next(request, context)
+        }
+        guard let page = try await NIOThreadPool.singleton.runIfActive({ Self.read(file) }) else {
+            return try await next(request, context)
+        }
+        let body = injector.inject(into: page)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.contentLength] = String(body.count)
+        headers[.cacheControl] = "no-store"
+        if request.method == .head {
+            return Response(status: .ok, headers: headers, body: .init())
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The HTML file a URL path stands for: the file itself, or `index.html` of a folder asked for
+    /// with a trailing `/`.
+    private func htmlFile(for urlPath: String) -> String? {
+        guard let resolved = resolver.resolve(urlPath) else { return nil }
+        var info = stat()
+        guard stat(resolved, &info) == 0 else { return nil }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            guard urlPath.hasSuffix("/"), let index = resolver.resolve(urlPath + "index.html") else { return nil }
+            return Self.isHTML(index) ? index : nil
+        }
+        return Self.isHTML(resolved) && (info.st_mode & S_IFMT) == S_IFREG ? resolved : nil
+    }
+
+    private static func isHTML(_ path: String) -> Bool {
+        let lowered = path.lowercased()
+        return lowered.hasSuffix(".html") || lowered.hasSuffix(".htm")
+    }
+
+    private static func read(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { return nil }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[..<count])
+        }
+    }
+}

@@ -1,0 +1,235 @@
+import CInotifyTools
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The hub thread's bookkeeping: which folder each watch descriptor stands for, for whom.
+///
+/// Only the hub thread touches it, hence `@unchecked Sendable`.
+final class HubState: @unchecked Sendable {
+    private struct Owner {
+        let subscription: Int
+        var path: String
+    }
+
+    private struct PendingMove {
+        let subscription: Int
+        let path: String
+    }
+
+    let controlWD: Int32
+    private let fd: Int32
+    private var subscriptions: [Int: WatchSubscription] = [:]
+    /// Watch descriptor → the folders it stands for (one per subscription watching that folder).
+    private var owners: [Int32: [Owner]] = [:]
+    /// (subscription, folder) → watch descriptor.
+    private var descriptors: [String: Int32] = [:]
+    /// Folders moved away by `IN_MOVED_FROM`, waiting for their `IN_MOVED_TO`.
+    private var pendingMoves: [UInt32: PendingMove] = [:]
+
+    init(fd: Int32, controlWD: Int32) {
+        self.fd = fd
+        self.controlWD = controlWD
+    }
+
+    // MARK: Commands
+
+    func run(_ command: InotifyHub.Command) {
+        switch command {
+        case .add(let subscription, let reply):
+            subscriptions[subscription.id] = subscription
+            for root in subscription.roots {
+                if let error = watchTree(root, for: subscription, reportFiles: false) {
+                    remove(subscription: subscription.id)
+                    reply(.failure(error))
+                    return
+                }
+            }
+            reply(.success(()))
+        case .remove(let id):
+            remove(subscription: id)
+        case .fence(let id, let number):
+            subscriptions[id]?.continuation.yield(.fence(number))
+        }
+    }
+
+    private func remove(subscription id: Int) {
+        for (wd, list) in owners {
+            let kept = list.filter { $0.subscription != id }
+            if kept.isEmpty {
+                inotify_rm_watch(fd, wd)
+                owners[wd] = nil
+            } else {
+                owners[wd] = kept
+            }
+        }
+        descriptors = descriptors.filter { !$0.key.hasPrefix("\(id):") }
+        subscriptions[id]?.continuation.finish()
+        subscriptions[id] = nil
+    }
+
+    // MARK: Events
+
+    func handle(_ event: RawInotifyEvent) {
+        if event.wd == -1 || event.has(IN_Q_OVERFLOW) {
+            overflowed()
+            return
+        }
+        if !pendingMoves.isEmpty && !(event.has(IN_MOVED_TO) && pendingMoves[event.cookie] != nil) {
+            finishPendingMoves()
+        }
+        if event.has(IN_IGNORED) {
+            forget(wd: event.wd)
+            return
+        }
+        guard let list = owners[event.wd] else { return }
+        for owner in list {
+            guard let subscription = subscriptions[owner.subscription] else { continue }
+            if event.has(IN_DELETE_SELF) || event.has(IN_MOVE_SELF) {
+                if subscription.roots.contains(owner.path) {
+                    subscription.continuation.yield(.warning("watched folder \(owner.path) was removed or moved away"))
+                }
+                continue
+            }
+            let path = event.name.isEmpty ? owner.path : "\(owner.path)/\(event.name)"
+            if subscription.ignores(path) { continue }
+            if event.has(IN_ISDIR) {
+                handleFolderEvent(event, path: path, subscription: subscription)
+            } else {
+                report(path, to: subscription)
+            }
+        }
+    }
+
+    private func handleFolderEvent(_ event: RawInotifyEvent, path: String, subscription: WatchSubscription) {
+        if event.has(IN_MOVED_FROM) {
+            pendingMoves[event.cookie] = PendingMove(subscription: subscription.id, path: path)
+            report(path, to: subscription)
+        } else if event.has(IN_MOVED_TO), let move = pendingMoves.removeValue(forKey: event.cookie),
+            move.subscription == subscription.id
+        {
+            rename(move.path, to: path, subscription: subscription.id)
+            report(path, to: subscription)
+            scanFiles(path, for: subscription)
+        } else if event.has(IN_CREATE) || event.has(IN_MOVED_TO) {
+            // A new folder (or one moved in): watch it, then report everything already in it,
+            // because files created before the watch was added produce no event.
+            report(path, to: subscription)
+            if let error = watchTree(path, for: subscription, reportFiles: true) {
+                subscription.continuation.yield(.warning(error.description))
+            }
+        } else {
+            report(path, to: subscription)
+        }
+    }
+
+    /// Folders moved out of the tree: stop watching them (they still exist elsewhere, so the
+    /// kernel would keep reporting them under their old name).
+    func finishPendingMoves() {
+        guard !pendingMoves.isEmpty else { return }
+        for move in pendingMoves.values {
+            for (key, wd) in descriptors where isUnder(key, subscription: move.subscription, folder: move.path) {
+                unwatch(wd: wd, subscription: move.subscription)
+            }
+        }
+        pendingMoves.removeAll()
+    }
+
+    private func overflowed() {
+        for subscription in subscriptions.values {
+            subscription.continuation.yield(.overflow)
+            // Folders created while events were lost are not watched yet.
+            for root in subscription.roots {
+                _ = watchTree(root, for: subscription, reportFiles: false)
+            }
+        }
+    }
+
+    private func report(_ path: String, to subscription: WatchSubscription) {
+        subscription.continuation.yield(.changed(path))
+    }
+
+    // MARK: The watch map
+
+    /// Watches `root` and every folder below it; with `reportFiles`, reports every entry found.
+    private func watchTree(_ root: String, for subscription: WatchSubscription, reportFiles: Bool) -> WatchError? {
+        var failure: WatchError?
+        let walker = DirectoryWalker(skip: { subscription.ignores($0) })
+        walker.walk(
+            root,
+            visitFolder: { folder in
+                guard failure == nil else { return false }
+                if reportFiles, folder != root { self.report(folder, to: subscription) }
+                if self.descriptors[self.key(subscription.id, folder)] != nil { return true }
+                let wd = inotify_add_watch(self.fd, folder, InotifyHub.eventMask)
+                if wd < 0 {
+                    switch errno {
+                    case ENOSPC: failure = .watchLimit(at: folder)
+                    case ENOENT, EACCES, ENOTDIR, ELOOP: break  // gone already, or not ours to read
+                    default: failure = WatchError("cannot watch \(folder): \(String(cString: strerror(errno)))")
+                    }
+                    return false
+                }
+                self.owners[wd, default: []].removeAll { $0.subscription == subscription.id }
+                self.owners[wd, default: []].append(Owner(subscription: subscription.id, path: folder))
+                self.descriptors[self.key(subscription.id, folder)] = wd
+                return true
+            },
+            visitFile: { file in
+                if reportFiles { self.report(file, to: subscription) }
+            })
+        return failure
+    }
+
+    private func rename(_ old: String, to new: String, subscription: Int) {
+        for (key, wd) in descriptors where isUnder(key, subscription: subscription, folder: old) {
+            let oldPath = String(key.drop(while: { $0 != ":" }).dropFirst())
+            let newPath = new + oldPath.dropFirst(old.count)
+            descriptors[key] = nil
+            descriptors[self.key(subscription, newPath)] = wd
+            owners[wd] = owners[wd]?.map { owner in
+                owner.subscription == subscription ? Owner(subscription: subscription, path: newPath) : owner
+            }
+        }
+    }
+
+    private func unwatch(wd: Int32, subscription: Int) {
+        guard var list = owners[wd] else { return }
+        for owner in list where owner.subscription == subscription {
+            descriptors[key(subscription, owner.path)] = nil
+        }
+        list.removeAll { $0.subscription == subscription }
+        if list.isEmpty {
+            inotify_rm_watch(fd, wd)  // its IN_IGNORED then finds nothing left to forget
+            owners[wd] = nil
+        } else {
+            owners[wd] = list
+        }
+    }
+
+    /// The kernel dropped this watch (its folder was deleted): forget it.
+    private func forget(wd: Int32) {
+        for owner in owners[wd] ?? [] {
+            descriptors[key(owner.subscription, owner.path)] = nil
+        }
+        owners[wd] = nil
+    }
+
+    private func scanFiles(_ folder: String, for subscription: WatchSubscription) {
+        DirectoryWalker(skip: { subscription.ignores($0) }).walk(
+            folder,
+            visitFolder: { path in
+                if path != folder { self.report(path, to: subscription) }
+                return true
+            },
+            visitFile: { self.report($0, to: subscription) })
+    }
+
+    private func key(_ subscription: Int, _ folder: String) -> String { "\(subscription):\(folder)" }
+
+    private func isUnder(_ key: String, subscription: Int, folder: String) -> Bool {
+        let prefix = self.key(subscription, folder)
+        return key == prefix || key.hasPrefix(prefix + "/")
+    }
+}

@@ -1,0 +1,50 @@
+import Synchronization
+
+/// Watches folders recursively through inotify (libinotifytools).
+///
+/// New folders are watched as they appear and everything already in them is reported, renamed
+/// folders keep reporting under their new name, removed folders are forgotten, and a queue
+/// overflow is reported as ``WatchEvent/overflow``. Ignored paths (see ``IgnoreRules``) are never
+/// watched or reported.
+public final class InotifyWatcher: FileWatcher {
+    private static let nextID = Atomic<Int>(1)
+
+    public let events: AsyncStream<WatchEvent>
+    private let id: Int
+    private let hub: InotifyHub
+    private let fences = Atomic<UInt64>(0)
+
+    /// Starts watching `folders` (absolute paths). Returns once every folder is watched.
+    /// - Throws: ``WatchError`` when inotify cannot be used or the watch limit is reached.
+    public init(folders: [String], ignore: IgnoreRules) async throws {
+        self.hub = try InotifyHub.shared.get()
+        self.id = Self.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+        let (stream, continuation) = AsyncStream.makeStream(of: WatchEvent.self, bufferingPolicy: .unbounded)
+        self.events = stream
+        let roots = folders.map { $0.count > 1 && $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        let subscription = WatchSubscription(id: id, roots: roots, ignore: ignore, continuation: continuation)
+        let hub = self.hub
+        let id = self.id
+        continuation.onTermination = { _ in hub.send(.remove(subscriptionID: id)) }
+        try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
+            hub.send(.add(subscription, reply: { reply.resume(with: $0.mapError { $0 as any Error }) }))
+        }
+    }
+
+    /// Creates the process's inotify handle now. Call it before opening sockets or files: the
+    /// library waits with `select()`, which cannot handle descriptors of 1024 and above.
+    @discardableResult
+    public static func prepare() -> Result<Void, WatchError> {
+        InotifyHub.prepare().map { _ in () }
+    }
+
+    public func insertFence() -> UInt64 {
+        let number = fences.wrappingAdd(1, ordering: .relaxed).newValue
+        hub.send(.fence(subscriptionID: id, number: number))
+        return number
+    }
+
+    public func stop() {
+        hub.send(.remove(subscriptionID: id))
+    }
+}

@@ -1,0 +1,26 @@
+/// What a ``FileWatcher`` reports.
+public enum WatchEvent: Sendable, Equatable {
+    /// A file or folder at this absolute path was created, written, removed or renamed.
+    case changed(String)
+    /// The kernel dropped events (`IN_Q_OVERFLOW`): anything under the watched folders may have
+    /// changed.
+    case overflow
+    /// Everything that happened before ``FileWatcher/insertFence()`` returned this number has
+    /// been reported.
+    case fence(UInt64)
+    /// Something the user should know about (for example the watch limit was reached).
+    case warning(String)
+}
+
+/// A source of file-system changes: the first stage of the pipeline.
+///
+/// The seam lets tests and other file systems (polling, for example) stand in for inotify.
+public protocol FileWatcher: Sendable {
+    /// The changes, in the order they happened. Finishes when the watcher stops.
+    var events: AsyncStream<WatchEvent> { get }
+    /// Asks for a ``WatchEvent/fence(_:)`` that is delivered after every change that happened
+    /// before this call, and returns its number.
+    func insertFence() -> UInt64
+    /// Stops watching and finishes ``events``.
+    func stop()
+}

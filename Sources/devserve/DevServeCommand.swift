@@ -1,0 +1,119 @@
+import ArgumentParser
+import DevServe
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `devserve [ROOT] [options]`: serve ROOT with live reload.
+@main
+struct DevServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "devserve",
+        abstract: "Serve a folder with live reload: watch, debounce, build, and reload the browser.",
+        discussion: """
+            Events stream as Server-Sent Events on /__hmr; every HTML page gets /__hmr/client.js.
+            """)
+
+    @Argument(help: "The folder to serve.")
+    var root = "."
+
+    @Option(help: "The port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @Option(help: "The address to listen on. Anything but loopback exposes your files to the network.")
+    var host = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("A shell command run from the current folder after each batch of changes.", valueName: "CMD"))
+    var build: String?
+
+    @Option(help: ArgumentHelp("A folder to watch (repeatable; default: ROOT).", valueName: "PATH"))
+    var watch: [String] = []
+
+    @Option(help: ArgumentHelp("A glob to ignore, on top of .git, .build, node_modules and editor files (repeatable).", valueName: "GLOB"))
+    var ignore: [String] = []
+
+    @Option(help: ArgumentHelp("Milliseconds to wait after the last change before building.", valueName: "MS"))
+    var debounce = 20
+
+    @Option(help: ArgumentHelp("Seconds between heartbeats on the event stream.", valueName: "S"))
+    var heartbeat = 5.0
+
+    @Flag(help: "Print one JSON object per line on stdout (build output goes to stderr).")
+    var json = false
+
+    @Flag(name: .customLong("no-inject"), help: "Do not inject the client script into HTML pages.")
+    var noInject = false
+
+    func run() async throws {
+        // The inotify handle first: libinotifytools uses select(), so its descriptor must stay
+        // below 1024, before the server opens any socket.
+        if case .failure(let error) = InotifyWatcher.prepare() { fail("\(error)") }
+        guard (0...65535).contains(port) else { fail("--port must be between 0 and 65535, not \(port)") }
+        guard debounce >= 0 else { fail("--debounce must be 0 or more milliseconds") }
+        guard heartbeat > 0 else { fail("--heartbeat must be more than 0 seconds") }
+
+        let current = FileManager.default.currentDirectoryPath
+        let configuration = DevServeConfiguration(
+            root: Self.absolute(root, in: current),
+            watchFolders: watch.isEmpty ? nil : watch.map { Self.absolute($0, in: current) },
+            projectFolder: current,
+            buildCommand: build,
+            ignore: ignore,
+            host: host,
+            port: port,
+            debounce: .milliseconds(debounce),
+            heartbeat: .milliseconds(Int(heartbeat * 1000)),
+            injectClient: !noInject,
+            buildEcho: json ? .standardError : .standardOutput)
+
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .warning
+            return handler
+        }
+        let reporter = Reporter(json: json, color: !json && isatty(1) != 0)
+        let logger = Logger(label: "devserve")
+        let server = DevServer(configuration: configuration, logger: logger) { url in reporter.listening(url) }
+        if !Self.isLoopback(host) {
+            FileHandle.standardError.write(Data("devserve: warning: listening on \(host): your files are reachable from the network\n".utf8))
+        }
+        do {
+            try await withThrowingDiscardingTaskGroup { group in
+                let events = server.hub.subscribe()
+                group.addTask {
+                    for await event in events { reporter.report(event) }
+                }
+                try await ServiceGroup(
+                    services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+                ).run()
+                group.cancelAll()
+            }
+        } catch let error as DevServeError {
+            fail(error.description)
+        } catch let error as WatchError {
+            fail(error.description)
+        } catch {
+            let text = String(describing: error)
+            if text.contains("Address already in use") || text.contains("EADDRINUSE") {
+                fail("port \(port) is already in use on \(host); pick another with --port, or --port 0 for a free one")
+            }
+            fail("cannot listen on \(host):\(port): \(text)")
+        }
+    }
+
+    private func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("devserve: error: \(message)\n".utf8))
+        Foundation.exit(1)
+    }
+
+    private static func absolute(_ path: String, in current: String) -> String {
+        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: current).appendingPathComponent(path)
+        var standardized = url.standardizedFileURL.path
+        while standardized.count > 1 && standardized.hasSuffix("/") { standardized.removeLast() }
+        return standardized
+    }
+
+    private static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}

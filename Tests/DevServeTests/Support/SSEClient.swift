@@ -1,0 +1,144 @@
+import AsyncHTTPClient
+import DevServe
+import Foundation
+import NIOCore
+import Synchronization
+
+/// One parsed Server-Sent Event.
+struct SSEEvent: Sendable, Equatable {
+    var event: String
+    var data: String
+    var id: String?
+
+    /// The data as a JSON object.
+    var json: [String: any Sendable] {
+        (try? JSONSerialization.jsonObject(with: Data(data.utf8))) as? [String: any Sendable] ?? [:]
+    }
+
+    var changed: [String] { json["changed"] as? [String] ?? [] }
+
+    static func == (lhs: SSEEvent, rhs: SSEEvent) -> Bool {
+        lhs.event == rhs.event && lhs.data == rhs.data && lhs.id == rhs.id
+    }
+}
+
+/// A streaming `/__hmr` client over real HTTP, parsing the wire format as a browser does.
+final class SSEClient: Sendable {
+    let response: HTTPClientResponse
+    private let stream: AsyncThrowingStream<SSEEvent, any Error>
+    private let iterator: Mutex<AsyncThrowingStream<SSEEvent, any Error>.AsyncIterator?>
+    private let reader: Task<Void, Never>
+    /// The `retry:` value seen, if any.
+    let retry = Locked<Int?>(nil)
+
+    private init(response: HTTPClientResponse) {
+        self.response = response
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: SSEEvent.self)
+        self.stream = stream
+        self.iterator = Mutex(stream.makeAsyncIterator())
+        let retry = self.retry
+        self.reader = Task {
+            var parser = SSEParser()
+            do {
+                for try await buffer in response.body {
+                    for event in parser.feed(String(buffer: buffer)) { continuation.yield(event) }
+                    if let value = parser.retry { retry.set(value) }
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+    }
+
+    static func connect(_ url: String, lastEventID: String?) async throws -> SSEClient {
+        var request = HTTPClientRequest(url: url)
+        if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        return SSEClient(response: response)
+    }
+
+    /// The next event (heartbeats included), or nil when the stream ended.
+    func next(within limit: Duration = .seconds(20), _ what: String = "an event") async throws -> SSEEvent? {
+        let box = UnsafeIterator(iterator: iterator.withLock { $0.take() })
+        defer { iterator.withLock { $0 = box.iterator } }
+        return try await withTimeout(limit, "waiting for \(what) on /__hmr") {
+            try await box.next()
+        }
+    }
+
+    /// The next event named `name`, skipping heartbeats; fails on any other event.
+    func expect(_ name: String, within limit: Duration = .seconds(20)) async throws -> SSEEvent {
+        while true {
+            guard let event = try await next(within: limit, "`\(name)`") else {
+                throw TestFailure("/__hmr ended while waiting for `\(name)`")
+            }
+            if event.event == "heartbeat" { continue }
+            guard event.event == name else {
+                throw TestFailure("expected `\(name)` on /__hmr, got `\(event.event)`: \(event.data)")
+            }
+            return event
+        }
+    }
+
+    func close() { reader.cancel() }
+}
+
+/// Lets the single test task own the iterator across the timeout helper's child task.
+private final class UnsafeIterator: @unchecked Sendable {
+    var iterator: AsyncThrowingStream<SSEEvent, any Error>.AsyncIterator?
+    init(iterator: AsyncThrowingStream<SSEEvent, any Error>.AsyncIterator?) { self.iterator = iterator }
+    func next() async throws -> SSEEvent? { try await iterator?.next() }
+}
+
+/// The `text/event-stream` parser of the WHATWG spec, enough for tests.
+struct SSEParser {
+    private var pending = ""
+    private var event = ""
+    private var data: [String] = []
+    private var id: String?
+    private(set) var retry: Int?
+    private(set) var comments: [String] = []
+
+    mutating func feed(_ text: String) -> [SSEEvent] {
+        pending += text
+        var events: [SSEEvent] = []
+        while let newline = pending.firstIndex(of: "\n") {
+            let line = String(pending[..<newline])
+            pending = String(pending[pending.index(after: newline)...])
+            if line.isEmpty {
+                if !data.isEmpty {
+                    events.append(SSEEvent(event: event.isEmpty ? "message" : event, data: data.joined(separator: "\n"), id: id))
+                }
+                event = ""
+                data = []
+                continue
+            }
+            if line.hasPrefix(":") {
+                comments.append(String(line.dropFirst()))
+                continue
+            }
+            let (field, value) = line.firstIndex(of: ":").map { index -> (String, String) in
+                var value = line[line.index(after: index)...]
+                if value.first == " " { value = value.dropFirst() }
+                return (String(line[..<index]), String(value))
+            } ?? (line, "")
+            switch field {
+            case "event": event = value
+            case "data": data.append(value)
+            case "id": id = value
+            case "retry": retry = Int(value)
+            default: break
+            }
+        }
+        return events
+    }
+}
+
+/// A value shared between tasks of a test.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    var value: Value { mutex.withLock { $0 } }
+    func set(_ value: Value) { mutex.withLock { $0 = value } }
+}

@@ -1,0 +1,119 @@
+import AsyncHTTPClient
+import DevServe
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import Testing
+
+/// The repository's top folder, for fixtures and `client-js/`.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+/// A temporary copy of a fixture, removed by `remove()`.
+struct FixtureCopy {
+    let folder: URL
+
+    init(_ name: String) throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("devserve-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        folder = base.appendingPathComponent(name)
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Fixtures/\(name)"), to: folder)
+    }
+
+    var path: String { folder.resolvingSymlinksInPath().path }
+
+    func url(_ relative: String) -> URL { URL(fileURLWithPath: path).appendingPathComponent(relative) }
+
+    func write(_ relative: String, _ text: String) throws {
+        let url = url(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    func read(_ relative: String) throws -> String {
+        try String(contentsOf: url(relative), encoding: .utf8)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: folder.deletingLastPathComponent())
+    }
+}
+
+/// A real devserve on a free port, over a fixture copy; stopped by `stop()`.
+struct TestServer {
+    let server: DevServer
+    let url: String
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+
+    /// Starts a server and waits (bounded) until it listens.
+    static func start(_ configuration: DevServeConfiguration) async throws -> TestServer {
+        var configuration = configuration
+        configuration.port = 0
+        configuration.buildEcho = .none
+        let (urls, continuation) = AsyncStream.makeStream(of: String.self)
+        let server = DevServer(configuration: configuration) { continuation.yield($0) }
+        let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
+        let task = Task {
+            defer { continuation.finish() }
+            try await group.run()
+        }
+        let url = try await withTimeout(.seconds(30), "the server did not start listening") {
+            var iterator = urls.makeAsyncIterator()
+            guard let url = await iterator.next() else {
+                try await task.value
+                throw TestFailure("the server stopped before listening")
+            }
+            return url
+        }
+        return TestServer(server: server, url: url, group: group, task: task)
+    }
+
+    /// Stops the server gracefully, as SIGTERM does; cancels it if that takes too long.
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        do {
+            _ = try await withTimeout(.seconds(10), "the server did not stop gracefully") { try await task.value }
+        } catch {
+            task.cancel()
+            Issue.record(error)
+        }
+    }
+
+    /// GET (or another method) with optional headers; the whole body.
+    func fetch(_ path: String, method: HTTPMethod = .GET, headers: [(String, String)] = []) async throws -> (HTTPClientResponse, String) {
+        var request = HTTPClientRequest(url: url + path.drop(while: { $0 == "/" }))
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return (response, String(buffer: body))
+    }
+
+    /// Opens `/__hmr`.
+    func events(lastEventID: String? = nil) async throws -> SSEClient {
+        try await SSEClient.connect(url + "__hmr", lastEventID: lastEventID)
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs `operation`, failing with `message` if it takes longer than `limit`.
+func withTimeout<T: Sendable>(
+    _ limit: Duration, _ message: String, _ operation: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            throw TestFailure("timed out after \(limit): \(message)")
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
+}

@@ -1,0 +1,184 @@
+// A tiny fake browser (clock, DOM, EventSource, location, console) that runs
+// client-js/devserve.js inside a vm context. Only what the client uses.
+import fs from 'node:fs';
+import vm from 'node:vm';
+
+const CLIENT = fs.readFileSync(new URL('../devserve.js', import.meta.url), 'utf8');
+export const ORIGIN = 'http://localhost:8080';
+
+// ---- fake clock -----------------------------------------------------------
+
+export class FakeClock {
+  constructor(start = 1_000_000) { this.now = start; this.timers = new Map(); this.nextId = 1; }
+  setTimeout = (fn, ms = 0) => this.#add(fn, ms, false);
+  setInterval = (fn, ms = 0) => this.#add(fn, ms, true);
+  clearTimeout = (id) => { this.timers.delete(id); };
+  clearInterval = (id) => { this.timers.delete(id); };
+  #add(fn, ms, repeat) {
+    const id = this.nextId++;
+    this.timers.set(id, { id, fn, at: this.now + Math.max(0, ms), ms: Math.max(1, ms), repeat });
+    return id;
+  }
+  intervals() { return [...this.timers.values()].filter((t) => t.repeat); }
+  timeouts() { return [...this.timers.values()].filter((t) => !t.repeat); }
+  // Advance time, firing due timers in order (each at its scheduled time).
+  advance(ms) {
+    const end = this.now + ms;
+    for (;;) {
+      let next = null;
+      for (const t of this.timers.values()) if (t.at <= end && (!next || t.at < next.at)) next = t;
+      if (!next) break;
+      this.now = next.at;
+      if (next.repeat) next.at += next.ms; else this.timers.delete(next.id);
+      next.fn();
+    }
+    this.now = end;
+  }
+}
+
+// ---- fake DOM -------------------------------------------------------------
+
+const decode = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
+  .replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+
+export class FakeElement {
+  constructor(tagName, doc) {
+    this.tagName = tagName.toUpperCase();
+    this.ownerDocument = doc;
+    this.childNodes = [];
+    this.parentNode = null;
+    this.attributes = {};
+    this.style = {};
+    this.listeners = {};
+    this._text = '';
+    this._html = null; // raw string last assigned to innerHTML
+  }
+  appendChild(child) { return this.insertBefore(child, null); }
+  insertBefore(child, ref) {
+    if (child.parentNode) child.remove();
+    const i = ref ? this.childNodes.indexOf(ref) : -1;
+    if (ref && i < 0) throw new Error('insertBefore: ref is not a child');
+    this.childNodes.splice(i < 0 ? this.childNodes.length : i, 0, child);
+    child.parentNode = this;
+    return child;
+  }
+  remove() {
+    if (!this.parentNode) return;
+    const siblings = this.parentNode.childNodes;
+    siblings.splice(siblings.indexOf(this), 1);
+    this.parentNode = null;
+  }
+  get nextSibling() {
+    if (!this.parentNode) return null;
+    const s = this.parentNode.childNodes;
+    return s[s.indexOf(this) + 1] ?? null;
+  }
+  setAttribute(name, value) { this.attributes[name] = String(value); }
+  getAttribute(name) { return name in this.attributes ? this.attributes[name] : null; }
+  // Like the real DOM, .href is the attribute resolved against the page URL.
+  get href() {
+    const raw = this.getAttribute('href');
+    return raw === null ? '' : new URL(raw, this.ownerDocument.location.href).href;
+  }
+  set href(v) { this.setAttribute('href', v); }
+  get id() { return this.getAttribute('id') ?? ''; }
+  set textContent(v) { this.childNodes = []; this._html = null; this._text = String(v); }
+  get textContent() {
+    if (this._html !== null) return decode(this._html.replace(/<[^>]*>/g, ''));
+    return this._text + this.childNodes.map((c) => c.textContent).join('');
+  }
+  set innerHTML(v) { this.childNodes = []; this._text = ''; this._html = String(v); }
+  get innerHTML() { return this._html ?? ''; }
+  addEventListener(type, fn) { (this.listeners[type] ??= []).push(fn); }
+  dispatchEvent(type) { for (const fn of this.listeners[type] ?? []) fn({ type, target: this }); }
+  cloneNode() {
+    const c = new FakeElement(this.tagName, this.ownerDocument);
+    c.attributes = { ...this.attributes };
+    return c;
+  }
+  // Test helpers (not used by the client).
+  descendants() { return this.childNodes.flatMap((c) => [c, ...c.descendants()]); }
+  find(pred) { return this.descendants().find(pred) ?? null; }
+}
+
+export class FakeDocument {
+  constructor(location, { withBody = true, scriptSrc = `${ORIGIN}/__hmr/client.js` } = {}) {
+    this.location = location;
+    this.documentElement = new FakeElement('html', this);
+    this.head = this.documentElement.appendChild(new FakeElement('head', this));
+    this.body = withBody ? this.documentElement.appendChild(new FakeElement('body', this)) : null;
+    this.currentScript = scriptSrc ? { src: scriptSrc } : null;
+  }
+  createElement(tag) { return new FakeElement(tag, this); }
+  querySelectorAll(selector) {
+    if (!/^link\[rel~?=["']?stylesheet["']?\]$/.test(selector)) throw new Error(`unsupported selector ${selector}`);
+    return this.documentElement.descendants().filter((e) =>
+      e.tagName === 'LINK' && (e.getAttribute('rel') ?? '').split(/\s+/).includes('stylesheet'));
+  }
+  addStylesheet(href) {
+    const link = this.createElement('link');
+    link.setAttribute('rel', 'stylesheet');
+    link.setAttribute('href', href);
+    return this.head.appendChild(link);
+  }
+  stylesheets() { return this.querySelectorAll('link[rel~="stylesheet"]'); }
+}
+
+// ---- fake EventSource -------------------------------------------------------
+
+export function makeEventSourceClass(instances, now = () => 0) {
+  return class FakeEventSource {
+    constructor(url) {
+      this.url = String(url); this.closed = false; this.listeners = {};
+      this.createdAt = now(); this.closedAt = null;
+      instances.push(this);
+    }
+    addEventListener(type, fn) { (this.listeners[type] ??= []).push(fn); }
+    close() { if (!this.closed) { this.closed = true; this.closedAt = now(); } }
+    dispatch(type, event = {}) { for (const fn of this.listeners[type] ?? []) fn({ type, ...event }); }
+    open() { this.dispatch('open'); }
+    // A named server event with a JSON payload (a MessageEvent in browsers).
+    emit(type, payload = {}) { this.dispatch(type, { data: JSON.stringify(payload) }); }
+    // EventSource's own connection error: a plain Event without data.
+    connError() { this.dispatch('error'); }
+  };
+}
+
+// ---- the whole fake browser -------------------------------------------------
+
+export function boot({ withBody = true, random = 0, scriptSrc, href = `${ORIGIN}/index.html` } = {}) {
+  const clock = new FakeClock();
+  const sources = [];
+  const logs = [];
+  const location = { href, origin: new URL(href).origin, reloads: 0, reload() { this.reloads++; } };
+  const document = new FakeDocument(location, { withBody, scriptSrc });
+  const record = (level) => (...args) => logs.push({ level, text: args.join(' ') });
+  const context = {
+    document,
+    location,
+    EventSource: makeEventSourceClass(sources, () => clock.now),
+    URL,
+    console: { log: record('log'), info: record('info'), warn: record('warn'), error: record('error'), debug: record('debug') },
+    setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
+    setInterval: clock.setInterval, clearInterval: clock.clearInterval,
+    Date: { now: () => clock.now },
+    Math: Object.assign(Object.create(Math), { random: () => (typeof random === 'function' ? random() : random) }),
+  };
+  context.window = context;
+  const run = () => vm.runInNewContext(CLIENT, context, { filename: 'devserve.js' });
+  run();
+  return {
+    clock, sources, logs, location, document, context, run,
+    get es() { return sources[sources.length - 1]; },
+    get api() { return context.__devserve; },
+    openSources() { return sources.filter((s) => !s.closed); },
+    hello(extra = {}) {
+      const es = sources[sources.length - 1];
+      es.open();
+      es.emit('hello', { instance: 'A', heartbeatMs: 5000, state: { status: 'idle', changed: [], error: null }, ...extra });
+      return es;
+    },
+    overlay() { return document.documentElement.find((e) => e.id === 'devserve-overlay'); },
+    indicator() { return document.documentElement.find((e) => e.id === 'devserve-indicator'); },
+  };
+}
