@@ -366,3 +366,20 @@ describe('console', () => {
     for (const l of b.logs) assert.match(l.text, /^\[devserve\] /);
   });
 });
+
+describe('catching up after a reconnect', () => {
+  test('passes the last event id back, so the server replays what was missed', () => {
+    const b = boot({ scriptSrc: 'http://127.0.0.1:9000/__hmr/client.js' });
+    b.hello();
+    b.es.dispatch('building', { data: JSON.stringify({ id: 7, changed: ['a.css'] }), lastEventId: 'inst-7' });
+    b.es.connError();
+    b.clock.advance(1000); // the first reconnect delay is 500 ms
+    assert.equal(b.sources.length, 2);
+    assert.equal(b.es.url, 'http://127.0.0.1:9000/__hmr?lastEventId=inst-7');
+  });
+
+  test('the first connection asks for no replay', () => {
+    const b = boot({ scriptSrc: 'http://127.0.0.1:9000/__hmr/client.js' });
+    assert.equal(b.es.url, 'http://127.0.0.1:9000/__hmr');
+  });
+});
