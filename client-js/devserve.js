@@ -182,7 +182,7 @@
     overlay = document.createElement('div');
     overlay.setAttribute('id', 'devserve-overlay');
     overlay.style.cssText = 'position:fixed;inset:0;z-index:2147483647;overflow:auto;' +
-      'background:rgba(0,0,0,.88);color:#eee;padding:24px;font:14px/1.5 system-ui,sans-serif';
+      'background:rgba(24,24,24,.97);color:#eee;padding:24px;font:14px/1.5 system-ui,sans-serif';
     var close = document.createElement('button');
     close.textContent = '×';
     close.setAttribute('title', 'Hide (the error stays until the next successful build)');

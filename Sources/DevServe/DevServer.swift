@@ -49,6 +49,7 @@ public struct DevServer: Service {
         }
         let watcher = try await InotifyWatcher(
             folders: configuration.watchFolders, ignore: IgnoreRules(patterns: configuration.ignore))
+        let (listening, serverListens) = AsyncStream.makeStream(of: Void.self)
         let pipeline = Pipeline(
             watcher: watcher,
             debouncer: Debouncer(interval: configuration.debounce, clock: ContinuousClock()),
@@ -58,7 +59,8 @@ public struct DevServer: Service {
             gate: BuildOutputGate(outputFolders: configuration.buildOutputFolders),
             hub: hub,
             projectFolder: configuration.projectFolder,
-            logger: logger)
+            logger: logger,
+            listening: listening)
 
         let app = Application(
             router: makeRouter(resolver: resolver),
@@ -68,6 +70,7 @@ public struct DevServer: Service {
                 let port = channel.localAddress?.port ?? configuration.port
                 let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
                 await onListening("http://\(host):\(port)/")
+                serverListens.finish()
             },
             logger: logger)
         try await app.run()

@@ -48,6 +48,17 @@ import Testing
         }
     }
 
+    @Test func withABuildTheListeningLineStillComesFirst() async throws {
+        let site = try FixtureCopy("site")
+        defer { site.remove() }
+        // withDevserve checks that the first line is `listening`; the start-up build follows.
+        try await withDevserve([site.path, "--port", "0", "--json", "--build", "echo compiled"]) { _, lines in
+            #expect(try await lines.next() == #"{"type":"building","changed":[],"id":1}"#)
+            let built = try #require(try await lines.next())
+            #expect(built.hasPrefix(#"{"type":"built","changed":[],"durationMs":"#))
+        }
+    }
+
     /// Runs devserve with `arguments`, hands its URL (from the first `--json` line) and the rest of
     /// its stdout lines to `body`, then sends SIGTERM and expects a prompt exit with code 0.
     func withDevserve(

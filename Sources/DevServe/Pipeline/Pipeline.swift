@@ -9,6 +9,9 @@ struct Pipeline: Sendable {
     let hub: EventHub
     let projectFolder: String
     let logger: Logger
+    /// Finishes once the server listens: the start-up build waits for it, so its events come
+    /// after the `listening` line.
+    let listening: AsyncStream<Void>
 
     func run() async throws {
         try await withThrowingDiscardingTaskGroup { group in
@@ -38,6 +41,7 @@ struct Pipeline: Sendable {
     /// Stages 2 → 3 → 4: each due batch is built (one build at a time) and published. With a
     /// build command, the first build runs at start, so the output and the status are current.
     private func buildBatches() async throws {
+        for await _ in listening {}
         var batch = builder == nil ? try await debouncer.next() : ChangeBatch()
         while true {
             await build(batch)
