@@ -11,17 +11,9 @@ import Testing
         let project = try FixtureCopy("build-project")
         defer { project.remove() }
         try FileManager.default.createDirectory(at: project.url("dist"), withIntermediateDirectories: true)
-        let server = try await TestServer.start(
-            DevServeConfiguration(
-                root: project.path + "/dist", watchFolders: [project.path], projectFolder: project.path,
-                buildCommand: build))
-        do {
-            try await body(server, project)
-        } catch {
-            await server.stop()
-            throw error
-        }
-        await server.stop()
+        let configuration = DevServeConfiguration(
+            root: project.path + "/dist", watchFolders: [project.path], projectFolder: project.path, buildCommand: build)
+        try await TestServer.with(configuration) { try await body($0, project) }
     }
 
     /// Connects and waits for the start-up build to finish. Asking for everything after event 0

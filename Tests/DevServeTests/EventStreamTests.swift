@@ -7,15 +7,11 @@ import Testing
     func withSite(_ body: (TestServer, FixtureCopy) async throws -> Void) async throws {
         let site = try FixtureCopy("site")
         defer { site.remove() }
-        let server = try await TestServer.start(
-            DevServeConfiguration(root: site.path, projectFolder: site.path, heartbeat: .milliseconds(300)))
-        do {
-            try await body(server, site)
-        } catch {
-            await server.stop()
-            throw error
+        try await TestServer.with(
+            DevServeConfiguration(root: site.path, projectFolder: site.path, heartbeat: .milliseconds(300))
+        ) {
+            try await body($0, site)
         }
-        await server.stop()
     }
 
     @Test func headersRetryAndHello() async throws {

@@ -8,15 +8,9 @@ import Testing
     func withSite(inject: Bool = true, _ body: (TestServer, FixtureCopy) async throws -> Void) async throws {
         let site = try FixtureCopy("site")
         defer { site.remove() }
-        let server = try await TestServer.start(
-            DevServeConfiguration(root: site.path, projectFolder: site.path, injectClient: inject))
-        do {
-            try await body(server, site)
-        } catch {
-            await server.stop()
-            throw error
+        try await TestServer.with(DevServeConfiguration(root: site.path, projectFolder: site.path, injectClient: inject)) {
+            try await body($0, site)
         }
-        await server.stop()
     }
 
     @Test func pagesGetTheClientInjectedWithTheRightLength() async throws {

@@ -71,6 +71,18 @@ struct TestServer {
         return TestServer(server: server, url: url, group: group, task: task)
     }
 
+    /// Starts a server, runs `body` with it and stops it, whether `body` succeeds or throws.
+    static func with(_ configuration: DevServeConfiguration, _ body: (TestServer) async throws -> Void) async throws {
+        let server = try await start(configuration)
+        do {
+            try await body(server)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
     /// Stops the server gracefully, as SIGTERM does; cancels it if that takes too long.
     func stop() async {
         await group.triggerGracefulShutdown()
