@@ -12,11 +12,9 @@ import Testing
     }()
 
     @Test func aMissingFolderIsAOneLineErrorAndExitCode1() async throws {
-        let result = try await Subprocess.run(
-            .path(.init(binary)), arguments: ["/no/such/folder", "--port", "0"],
-            output: .string(limit: 1 << 16), error: .string(limit: 1 << 16))
-        #expect(result.terminationStatus == .exited(1))
-        #expect(result.standardError == "devserve: error: the folder to serve does not exist: /no/such/folder\n")
+        let (status, error) = try await runToEnd(["/no/such/folder", "--port", "0"])
+        #expect(status == .exited(1))
+        #expect(error == "devserve: error: the folder to serve does not exist: /no/such/folder\n")
     }
 
     @Test func aPortInUseIsNamed() async throws {
@@ -25,11 +23,9 @@ import Testing
         // Hold a port with a first devserve, then ask a second one for it.
         try await withDevserve([site.path, "--port", "0", "--json"]) { url, _ in
             let port = try #require(URL(string: url)?.port)
-            let result = try await Subprocess.run(
-                .path(.init(binary)), arguments: [site.path, "--port", "\(port)"],
-                output: .string(limit: 1 << 16), error: .string(limit: 1 << 16))
-            #expect(result.terminationStatus == .exited(1))
-            #expect(result.standardError == "devserve: error: port \(port) is already in use on 127.0.0.1; pick another with --port, or --port 0 for a free one\n")
+            let (status, error) = try await runToEnd([site.path, "--port", "\(port)"])
+            #expect(status == .exited(1))
+            #expect(error == "devserve: error: port \(port) is already in use on 127.0.0.1; pick another with --port, or --port 0 for a free one\n")
         }
     }
 
@@ -57,6 +53,13 @@ import Testing
             let built = try #require(try await lines.next())
             #expect(built.hasPrefix(#"{"type":"built","changed":[],"durationMs":"#))
         }
+    }
+
+    /// Runs devserve until it exits by itself; its exit status and stderr.
+    func runToEnd(_ arguments: [String]) async throws -> (TerminationStatus, String) {
+        let result = try await Subprocess.run(
+            .path(.init(binary)), arguments: .init(arguments), output: .discarded, error: .string(limit: 1 << 16))
+        return (result.terminationStatus, result.standardError)
     }
 
     /// Runs devserve with `arguments`, hands its URL (from the first `--json` line) and the rest of

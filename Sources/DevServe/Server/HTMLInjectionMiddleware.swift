@@ -17,9 +17,12 @@ struct HTMLInjectionMiddleware<Context: RequestContext>: RouterMiddleware {
     let injector: HTMLInjector
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Only names that can be a page are looked up here; assets go straight to FileMiddleware
+        // without a second resolution.
         guard request.method == .get || request.method == .head,
             !request.uri.path.hasPrefix("/__hmr"),
             let urlPath = request.uri.path.removingPercentEncoding,
+            urlPath.hasSuffix("/") || Self.isHTML(urlPath),
             let file = htmlFile(for: urlPath)
         else {
             return try await next(request, context)
@@ -39,16 +42,14 @@ struct HTMLInjectionMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// The HTML file a URL path stands for: the file itself, or `index.html` of a folder asked for
-    /// with a trailing `/`.
+    /// with a trailing `/`. (A symlink named `x.html` may resolve to any regular file inside the
+    /// root; it is served as the page its name says.)
     private func htmlFile(for urlPath: String) -> String? {
-        guard let resolved = resolver.resolve(urlPath) else { return nil }
+        let candidate = urlPath.hasSuffix("/") ? urlPath + "index.html" : urlPath
+        guard let resolved = resolver.resolve(candidate) else { return nil }
         var info = stat()
-        guard stat(resolved, &info) == 0 else { return nil }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            guard urlPath.hasSuffix("/"), let index = resolver.resolve(urlPath + "index.html") else { return nil }
-            return Self.isHTML(index) ? index : nil
-        }
-        return Self.isHTML(resolved) && (info.st_mode & S_IFMT) == S_IFREG ? resolved : nil
+        guard stat(resolved, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return resolved
     }
 
     private static func isHTML(_ path: String) -> Bool {

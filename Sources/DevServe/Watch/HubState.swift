@@ -13,9 +13,15 @@ final class HubState: @unchecked Sendable {
         var path: String
     }
 
-    private struct PendingMove {
+    /// A folder watched for a subscription.
+    private struct WatchedFolder: Hashable {
         let subscription: Int
         let path: String
+
+        /// Whether this folder is `folder` or lies below it, for the same subscription.
+        func isUnder(_ folder: WatchedFolder) -> Bool {
+            subscription == folder.subscription && (path == folder.path || path.hasPrefix(folder.path + "/"))
+        }
     }
 
     let controlWD: Int32
@@ -24,9 +30,9 @@ final class HubState: @unchecked Sendable {
     /// Watch descriptor → the folders it stands for (one per subscription watching that folder).
     private var owners: [Int32: [Owner]] = [:]
     /// (subscription, folder) → watch descriptor.
-    private var descriptors: [String: Int32] = [:]
+    private var descriptors: [WatchedFolder: Int32] = [:]
     /// Folders moved away by `IN_MOVED_FROM`, waiting for their `IN_MOVED_TO`.
-    private var pendingMoves: [UInt32: PendingMove] = [:]
+    private var pendingMoves: [UInt32: WatchedFolder] = [:]
 
     init(fd: Int32, controlWD: Int32) {
         self.fd = fd
@@ -64,7 +70,7 @@ final class HubState: @unchecked Sendable {
                 owners[wd] = kept
             }
         }
-        descriptors = descriptors.filter { !$0.key.hasPrefix("\(id):") }
+        descriptors = descriptors.filter { $0.key.subscription != id }
         subscriptions[id]?.continuation.finish()
         subscriptions[id] = nil
     }
@@ -104,7 +110,7 @@ final class HubState: @unchecked Sendable {
 
     private func handleFolderEvent(_ event: RawInotifyEvent, path: String, subscription: WatchSubscription) {
         if event.has(IN_MOVED_FROM) {
-            pendingMoves[event.cookie] = PendingMove(subscription: subscription.id, path: path)
+            pendingMoves[event.cookie] = WatchedFolder(subscription: subscription.id, path: path)
             report(path, to: subscription)
         } else if event.has(IN_MOVED_TO), let move = pendingMoves.removeValue(forKey: event.cookie),
             move.subscription == subscription.id
@@ -129,7 +135,7 @@ final class HubState: @unchecked Sendable {
     func finishPendingMoves() {
         guard !pendingMoves.isEmpty else { return }
         for move in pendingMoves.values {
-            for (key, wd) in descriptors where isUnder(key, subscription: move.subscription, folder: move.path) {
+            for (folder, wd) in descriptors where folder.isUnder(move) {
                 unwatch(wd: wd, subscription: move.subscription)
             }
         }
@@ -161,7 +167,8 @@ final class HubState: @unchecked Sendable {
             visitFolder: { folder in
                 guard failure == nil else { return false }
                 if reportFiles, folder != root { self.report(folder, to: subscription) }
-                if self.descriptors[self.key(subscription.id, folder)] != nil { return true }
+                let watched = WatchedFolder(subscription: subscription.id, path: folder)
+                if self.descriptors[watched] != nil { return true }
                 let wd = inotify_add_watch(self.fd, folder, InotifyHub.eventMask)
                 if wd < 0 {
                     switch errno {
@@ -173,7 +180,7 @@ final class HubState: @unchecked Sendable {
                 }
                 self.owners[wd, default: []].removeAll { $0.subscription == subscription.id }
                 self.owners[wd, default: []].append(Owner(subscription: subscription.id, path: folder))
-                self.descriptors[self.key(subscription.id, folder)] = wd
+                self.descriptors[watched] = wd
                 return true
             },
             visitFile: { file in
@@ -183,11 +190,11 @@ final class HubState: @unchecked Sendable {
     }
 
     private func rename(_ old: String, to new: String, subscription: Int) {
-        for (key, wd) in descriptors where isUnder(key, subscription: subscription, folder: old) {
-            let oldPath = String(key.drop(while: { $0 != ":" }).dropFirst())
-            let newPath = new + oldPath.dropFirst(old.count)
-            descriptors[key] = nil
-            descriptors[self.key(subscription, newPath)] = wd
+        let moved = WatchedFolder(subscription: subscription, path: old)
+        for (folder, wd) in descriptors where folder.isUnder(moved) {
+            let newPath = new + folder.path.dropFirst(old.count)
+            descriptors[folder] = nil
+            descriptors[WatchedFolder(subscription: subscription, path: newPath)] = wd
             owners[wd] = owners[wd]?.map { owner in
                 owner.subscription == subscription ? Owner(subscription: subscription, path: newPath) : owner
             }
@@ -197,7 +204,7 @@ final class HubState: @unchecked Sendable {
     private func unwatch(wd: Int32, subscription: Int) {
         guard var list = owners[wd] else { return }
         for owner in list where owner.subscription == subscription {
-            descriptors[key(subscription, owner.path)] = nil
+            descriptors[WatchedFolder(subscription: subscription, path: owner.path)] = nil
         }
         list.removeAll { $0.subscription == subscription }
         if list.isEmpty {
@@ -211,7 +218,7 @@ final class HubState: @unchecked Sendable {
     /// The kernel dropped this watch (its folder was deleted): forget it.
     private func forget(wd: Int32) {
         for owner in owners[wd] ?? [] {
-            descriptors[key(owner.subscription, owner.path)] = nil
+            descriptors[WatchedFolder(subscription: owner.subscription, path: owner.path)] = nil
         }
         owners[wd] = nil
     }
@@ -224,12 +231,5 @@ final class HubState: @unchecked Sendable {
                 return true
             },
             visitFile: { self.report($0, to: subscription) })
-    }
-
-    private func key(_ subscription: Int, _ folder: String) -> String { "\(subscription):\(folder)" }
-
-    private func isUnder(_ key: String, subscription: Int, folder: String) -> Bool {
-        let prefix = self.key(subscription, folder)
-        return key == prefix || key.hasPrefix(prefix + "/")
     }
 }

@@ -135,14 +135,14 @@ final class InotifyHub: Sendable {
     }
 
     private func runCommands(through sequence: UInt64) {
+        // Commands are queued in sequence order: the due ones are a prefix.
         let due = queue.withLock { queue in
-            let split = queue.commands.partition { $0.sequence > sequence }
-            let due = Array(queue.commands[..<split])
-            queue.commands.removeFirst(split)
-            return due
+            let count = queue.commands.firstIndex { $0.sequence > sequence } ?? queue.commands.count
+            defer { queue.commands.removeFirst(count) }
+            return queue.commands.prefix(count)
         }
         state.finishPendingMoves()
-        for (_, command) in due.sorted(by: { $0.sequence < $1.sequence }) {
+        for (_, command) in due {
             state.run(command)
         }
     }

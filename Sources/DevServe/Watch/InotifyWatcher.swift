@@ -13,6 +13,7 @@ public final class InotifyWatcher: FileWatcher {
     private let id: Int
     private let hub: InotifyHub
     private let fences = Atomic<UInt64>(0)
+    private let continuation: AsyncStream<WatchEvent>.Continuation
 
     /// Starts watching `folders` (absolute paths). Returns once every folder is watched.
     /// - Throws: ``WatchError`` when inotify cannot be used or the watch limit is reached.
@@ -21,10 +22,12 @@ public final class InotifyWatcher: FileWatcher {
         self.id = Self.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let (stream, continuation) = AsyncStream.makeStream(of: WatchEvent.self, bufferingPolicy: .unbounded)
         self.events = stream
+        self.continuation = continuation
         let roots = folders.map { $0.count > 1 && $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         let subscription = WatchSubscription(id: id, roots: roots, ignore: ignore, continuation: continuation)
         let hub = self.hub
         let id = self.id
+        // However the stream ends (stop(), or its consumer going away), the hub drops the watches.
         continuation.onTermination = { _ in hub.send(.remove(subscriptionID: id)) }
         try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
             hub.send(.add(subscription, reply: { reply.resume(with: $0.mapError { $0 as any Error }) }))
@@ -45,6 +48,6 @@ public final class InotifyWatcher: FileWatcher {
     }
 
     public func stop() {
-        hub.send(.remove(subscriptionID: id))
+        continuation.finish()
     }
 }
