@@ -30,7 +30,7 @@ public struct DevServer: Service {
         onListening: @escaping @Sendable (String) async -> Void = { _ in }
     ) {
         self.configuration = configuration
-        self.hub = EventHub(heartbeatInterval: configuration.heartbeat)
+        self.hub = EventHub(heartbeatInterval: configuration.heartbeat, maxClients: configuration.maxClients)
         self.logger = logger
         self.onListening = onListening
     }
@@ -41,7 +41,12 @@ public struct DevServer: Service {
     public func run() async throws {
         let configuration = self.configuration
         let onListening = self.onListening
-        guard let resolver = PathResolver(root: configuration.root), Self.isFolder(configuration.root) else {
+        guard
+            let resolver = PathResolver(
+                root: configuration.root, denyList: DenyList(allowDotfiles: configuration.allowDotfiles),
+                followSymlinks: configuration.followSymlinks),
+            Self.isFolder(configuration.root)
+        else {
             throw DevServeError("the folder to serve does not exist: \(configuration.root)")
         }
         for folder in configuration.watchFolders where !Self.isFolder(folder) {
@@ -64,6 +69,7 @@ public struct DevServer: Service {
 
         let app = Application(
             router: makeRouter(resolver: resolver),
+            server: .http1(configuration: .init(idleTimeout: .init(configuration.requestTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [PipelineService(pipeline: pipeline, watcher: watcher, hub: hub)],
             onServerRunning: { channel in
@@ -78,6 +84,16 @@ public struct DevServer: Service {
 
     private func makeRouter(resolver: PathResolver) -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(
+            middleware: SecurityMiddleware(
+                hosts: HostPolicy(boundHost: configuration.host, allowedHosts: configuration.allowedHosts),
+                fetch: FetchPolicy()))
+        if let origin = configuration.corsOrigin {
+            router.add(
+                middleware: CORSMiddleware(
+                    allowOrigin: .custom(origin), allowHeaders: [.accept, .contentType, .range],
+                    allowMethods: [.get, .head, .options], allowCredentials: false))
+        }
         if configuration.injectClient {
             router.add(middleware: HTMLInjectionMiddleware(resolver: resolver, injector: HTMLInjector()))
         }

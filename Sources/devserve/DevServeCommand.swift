@@ -44,6 +44,28 @@ struct DevServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-inject"), help: "Do not inject the client script into HTML pages.")
     var noInject = false
 
+    @Option(
+        name: .customLong("allowed-host"),
+        help: ArgumentHelp(
+            "A host name to answer besides localhost and loopback addresses (repeatable; .example.test allows subdomains too).",
+            valueName: "NAME"))
+    var allowedHosts: [String] = []
+
+    @Option(help: ArgumentHelp("An origin allowed to read files with CORS, without credentials (for example http://localhost:3000).", valueName: "ORIGIN"))
+    var cors: String?
+
+    @Flag(help: "Serve dotfiles and dot-folders (.env, .git/, ...). Key files (*.pem, *.key, ...) are never served.")
+    var allowDotfiles = false
+
+    @Flag(help: "Follow symbolic links that point outside the served folder.")
+    var followSymlinks = false
+
+    @Option(help: ArgumentHelp("Event-stream clients allowed at once; past it, /__hmr answers 503.", valueName: "N"))
+    var maxClients = 1024
+
+    @Option(help: ArgumentHelp("Seconds a connection may take to send its request, or stay idle, before it is closed.", valueName: "S"))
+    var requestTimeout = 10.0
+
     func run() async throws {
         // The inotify handle first: libinotifytools uses select(), so its descriptor must stay
         // below 1024, before the server opens any socket.
@@ -51,6 +73,11 @@ struct DevServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { fail("--port must be between 0 and 65535, not \(port)") }
         guard debounce >= 0 else { fail("--debounce must be 0 or more milliseconds") }
         guard heartbeat > 0 else { fail("--heartbeat must be more than 0 seconds") }
+        guard maxClients > 0 else { fail("--max-clients must be 1 or more") }
+        guard requestTimeout > 0 else { fail("--request-timeout must be more than 0 seconds") }
+        if let cors, !Self.isOrigin(cors) {
+            fail("--cors takes one origin such as http://localhost:3000 (scheme://host[:port], no path, not *), not \(cors)")
+        }
 
         let current = FileManager.default.currentDirectoryPath
         let configuration = DevServeConfiguration(
@@ -64,7 +91,13 @@ struct DevServeCommand: AsyncParsableCommand {
             debounce: .milliseconds(debounce),
             heartbeat: .milliseconds(Int(heartbeat * 1000)),
             injectClient: !noInject,
-            buildEcho: json ? .standardError : .standardOutput)
+            buildEcho: json ? .standardError : .standardOutput,
+            allowedHosts: allowedHosts,
+            corsOrigin: cors,
+            allowDotfiles: allowDotfiles,
+            followSymlinks: followSymlinks,
+            maxClients: maxClients,
+            requestTimeout: .milliseconds(Int(requestTimeout * 1000)))
 
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -111,6 +144,13 @@ struct DevServeCommand: AsyncParsableCommand {
         var standardized = url.standardizedFileURL.path
         while standardized.count > 1 && standardized.hasSuffix("/") { standardized.removeLast() }
         return standardized
+    }
+
+    private static func isOrigin(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme),
+            let host = url.host, !host.isEmpty
+        else { return false }
+        return url.path.isEmpty && url.query == nil && url.fragment == nil && url.user == nil && !text.hasSuffix("/")
     }
 
     private static func isLoopback(_ host: String) -> Bool {

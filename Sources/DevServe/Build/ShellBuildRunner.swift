@@ -1,4 +1,5 @@
 import Subprocess
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -49,6 +50,12 @@ public struct ShellBuildRunner: BuildRunner {
             .send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(100)),
         ]
         let echo = self.echo.descriptor
+        let processGroup = Atomic<Int32>(0)
+        defer {
+            // The shell led a session of its own, so its pid is the group's id.
+            let group = processGroup.load(ordering: .relaxed)
+            if group > 0 { _ = killpg(group, SIGKILL) }
+        }
         do {
             let result = try await Subprocess.run(
                 .path("/bin/sh"),
@@ -59,6 +66,7 @@ public struct ShellBuildRunner: BuildRunner {
                 output: .sequence,
                 error: .combinedWithOutput
             ) { execution in
+                processGroup.store(execution.processIdentifier.value, ordering: .relaxed)
                 var captured = [UInt8]()
                 var truncated = false
                 for try await chunk in execution.standardOutput {

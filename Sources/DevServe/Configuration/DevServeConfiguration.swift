@@ -22,6 +22,20 @@ public struct DevServeConfiguration: Sendable {
     public var injectClient: Bool
     /// Where build output is echoed while it runs.
     public var buildEcho: ShellBuildRunner.Echo
+    /// Host names answered on top of localhost and loopback addresses (see ``HostPolicy``).
+    public var allowedHosts: [String]
+    /// The one origin allowed to read files with CORS (`Access-Control-Allow-Origin`), never
+    /// with credentials and never on `/__hmr`. Nil: no CORS header at all.
+    public var corsOrigin: String?
+    /// Whether dotfiles and dot-folders are served (key material never is; see ``DenyList``).
+    public var allowDotfiles: Bool
+    /// Whether symbolic links under the root may point outside it.
+    public var followSymlinks: Bool
+    /// `/__hmr` clients connected at once; past it, 503.
+    public var maxClients: Int
+    /// How long a connection may take to send a request's headers (or its body, or stay idle
+    /// between requests) before it is closed: the defence against slow-loris clients.
+    public var requestTimeout: Duration
 
     public init(
         root: String,
@@ -34,7 +48,13 @@ public struct DevServeConfiguration: Sendable {
         debounce: Duration = .milliseconds(20),
         heartbeat: Duration = .seconds(5),
         injectClient: Bool = true,
-        buildEcho: ShellBuildRunner.Echo = .standardOutput
+        buildEcho: ShellBuildRunner.Echo = .standardOutput,
+        allowedHosts: [String] = [],
+        corsOrigin: String? = nil,
+        allowDotfiles: Bool = false,
+        followSymlinks: Bool = false,
+        maxClients: Int = 1024,
+        requestTimeout: Duration = .seconds(10)
     ) {
         self.root = root
         self.watchFolders = watchFolders ?? [root]
@@ -47,6 +67,12 @@ public struct DevServeConfiguration: Sendable {
         self.heartbeat = heartbeat
         self.injectClient = injectClient
         self.buildEcho = buildEcho
+        self.allowedHosts = allowedHosts
+        self.corsOrigin = corsOrigin
+        self.allowDotfiles = allowDotfiles
+        self.followSymlinks = followSymlinks
+        self.maxClients = maxClients
+        self.requestTimeout = requestTimeout
     }
 
     /// Folders whose changes during a build come from the build itself and must not trigger

@@ -18,6 +18,8 @@ public final class EventHub: Sendable {
     public let historyLimit: Int
     /// The reconnection delay suggested to browsers (`retry:`), in milliseconds.
     public static let retryMilliseconds = 1000
+    /// Clients connected at once; past it, `/__hmr` answers 503.
+    public let maxClients: Int
 
     private struct State {
         var lastID = 0
@@ -33,10 +35,11 @@ public final class EventHub: Sendable {
     private static let heartbeatMessage = ByteBuffer(string: SSEMessage(event: "heartbeat", data: "{}").encoded)
     private static let shutdownMessage = ByteBuffer(string: SSEMessage(event: "shutdown", data: "{}").encoded)
 
-    public init(heartbeatInterval: Duration = .seconds(5), historyLimit: Int = 256) {
+    public init(heartbeatInterval: Duration = .seconds(5), historyLimit: Int = 256, maxClients: Int = 1024) {
         self.instance = UUID().uuidString.lowercased()
         self.heartbeatInterval = heartbeatInterval
         self.historyLimit = historyLimit
+        self.maxClients = maxClients
     }
 
     /// The current status.
@@ -95,11 +98,13 @@ public final class EventHub: Sendable {
     }
 
     /// A new `/__hmr` client: what to send first (`retry:`, `hello`, and the events it missed when
-    /// `lastEventID` names one still in the history) and the stream of what follows.
-    func connect(lastEventID: String?) -> (first: ByteBuffer, rest: AsyncStream<ByteBuffer>, token: Int) {
+    /// `lastEventID` names one still in the history) and the stream of what follows; nil when
+    /// ``maxClients`` are connected already.
+    func connect(lastEventID: String?) -> (first: ByteBuffer, rest: AsyncStream<ByteBuffer>, token: Int)? {
         let (stream, continuation) = AsyncStream.makeStream(
             of: ByteBuffer.self, bufferingPolicy: .bufferingOldest(Self.clientBufferLimit))
-        let (first, token) = state.withLock { state -> (ByteBuffer, Int) in
+        let accepted = state.withLock { state -> (ByteBuffer, Int)? in
+            guard state.clients.count < maxClients else { return nil }
             var text = "retry: \(Self.retryMilliseconds)\n\n"
             let hello = HelloPayload(instance: instance, heartbeatMs: Int(heartbeatInterval / .milliseconds(1)), state: state.status)
             var first = ByteBuffer()
@@ -119,6 +124,10 @@ public final class EventHub: Sendable {
                 state.clients[state.nextToken] = continuation
             }
             return (first, state.nextToken)
+        }
+        guard let (first, token) = accepted else {
+            continuation.finish()
+            return nil
         }
         continuation.onTermination = { [weak self] _ in
             self?.state.withLock { _ = $0.clients.removeValue(forKey: token) }

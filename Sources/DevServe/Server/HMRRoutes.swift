@@ -26,7 +26,11 @@ struct HMRRoutes<Context: RequestContext> {
     /// side) or when the server shuts down gracefully (with a final `shutdown` event).
     private func eventStream(_ request: Request) -> Response {
         let lastEventID = request.headers[.lastEventID] ?? request.uri.queryParameters["lastEventId"].map(String.init)
-        let (first, rest, token) = hub.connect(lastEventID: lastEventID)
+        guard let (first, rest, token) = hub.connect(lastEventID: lastEventID) else {
+            return SecurityMiddleware<Context>.refuse(
+                .serviceUnavailable,
+                "too many event streams (\(hub.maxClients)); close some tabs or raise --max-clients")
+        }
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
         headers[.cacheControl] = "no-cache, no-transform"

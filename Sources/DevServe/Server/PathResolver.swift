@@ -6,26 +6,38 @@ import Glibc
 ///
 /// The decision is made on the final path after symbolic links are resolved (`realpath`), by
 /// path components: `/srv/site-secrets` is not inside `/srv/site`. Paths with `..`, NUL or a
-/// backslash are refused before touching the file system.
+/// backslash are refused before touching the file system, and the ``DenyList`` is checked on the
+/// URL path and again on the resolved path. Every route that names a file goes through here.
 public struct PathResolver: Sendable {
     /// The served folder, resolved (no symbolic links, no trailing `/`).
     public let root: String
+    /// Files never served.
+    public let denyList: DenyList
+    /// Whether symbolic links under the root may point outside it (`--follow-symlinks`).
+    public let followSymlinks: Bool
 
     /// - Parameter root: the served folder; it must exist.
-    public init?(root: String) {
+    public init?(root: String, denyList: DenyList = DenyList(), followSymlinks: Bool = false) {
         guard let resolved = Self.realPath(root) else { return nil }
         self.root = resolved
+        self.denyList = denyList
+        self.followSymlinks = followSymlinks
     }
 
     /// The resolved absolute path for a URL path (already percent-decoded), or nil when it does
-    /// not exist or lies outside the root.
+    /// not exist, is denied, or lies outside the root.
     public func resolve(_ urlPath: String) -> String? {
-        guard !urlPath.contains("\0"), !urlPath.contains("\\") else { return nil }
+        guard !urlPath.contains("\0"), !urlPath.contains("\\"), !denyList.denies(urlPath) else { return nil }
         let components = urlPath.split(separator: "/", omittingEmptySubsequences: true)
         guard !components.contains("..") else { return nil }
         let candidate = components.filter { $0 != "." }.reduce(root) { "\($0)/\($1)" }
-        guard let resolved = Self.realPath(candidate), contains(resolved) else { return nil }
-        return resolved
+        guard let resolved = Self.realPath(candidate) else { return nil }
+        if contains(resolved) {
+            return denyList.denies(resolved.dropFirst(root.count)) ? nil : resolved
+        }
+        // Outside the root: only through a symbolic link, only when allowed, and the whole
+        // target path must pass the deny list (a link to ~/.ssh/ is still refused).
+        return followSymlinks && !denyList.denies(resolved) ? resolved : nil
     }
 
     /// Whether a resolved absolute path is the root or below it.
