@@ -69,7 +69,7 @@ public struct DevServer: Service {
 
         let app = Application(
             router: makeRouter(resolver: resolver),
-            server: .http1(configuration: .init(idleTimeout: .init(configuration.requestTimeout))),
+            server: .originFormHTTP1(configuration: .init(idleTimeout: .init(configuration.requestTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [PipelineService(pipeline: pipeline, watcher: watcher, hub: hub)],
             onServerRunning: { channel in

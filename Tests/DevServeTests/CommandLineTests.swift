@@ -4,15 +4,8 @@ import Testing
 
 /// The `devserve` executable itself: its one-line errors, its output and its shutdown.
 @Suite struct CommandLineTests {
-    /// The binary SwiftPM built next to this test bundle.
-    let binary: String = {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("devserve")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside.path }
-        return repositoryRoot.appendingPathComponent(".build/debug/devserve").path
-    }()
-
     @Test func aMissingFolderIsAOneLineErrorAndExitCode1() async throws {
-        let (status, error) = try await runToEnd(["/no/such/folder", "--port", "0"])
+        let (status, error) = try await Devserve.runToEnd(["/no/such/folder", "--port", "0"])
         #expect(status == .exited(1))
         #expect(error == "devserve: error: the folder to serve does not exist: /no/such/folder\n")
     }
@@ -21,9 +14,9 @@ import Testing
         let site = try FixtureCopy("site")
         defer { site.remove() }
         // Hold a port with a first devserve, then ask a second one for it.
-        try await withDevserve([site.path, "--port", "0", "--json"]) { url, _ in
-            let port = try #require(URL(string: url)?.port)
-            let (status, error) = try await runToEnd([site.path, "--port", "\(port)"])
+        try await Devserve.run([site.path, "--port", "0", "--json"]) { devserve in
+            let port = devserve.port
+            let (status, error) = try await Devserve.runToEnd([site.path, "--port", "\(port)"])
             #expect(status == .exited(1))
             #expect(error == "devserve: error: port \(port) is already in use on 127.0.0.1; pick another with --port, or --port 0 for a free one\n")
         }
@@ -32,75 +25,74 @@ import Testing
     @Test func jsonLinesAndAPromptExitOnSIGTERMWithAStreamOpen() async throws {
         let site = try FixtureCopy("site")
         defer { site.remove() }
-        try await withDevserve([site.path, "--port", "0", "--json"]) { url, lines in
-            let events = try await SSEClient.connect(url + "__hmr", lastEventID: nil)
-            defer { events.close() }
+        let stream = Locked<SSEClient?>(nil)
+        try await Devserve.run([site.path, "--port", "0", "--json"]) { devserve in
+            let events = try await SSEClient.connect(devserve.url + "__hmr", lastEventID: nil)
+            stream.set(events)
             _ = try await events.expect("hello")
             try site.write("index.html", "<p>new</p>")
+            let lines = devserve.lines
             let building = try await lines.next()
             #expect(building?.hasPrefix(#"{"type":"building","changed":["#) == true, "got \(building ?? "nothing")")
             let built = try await lines.next()
             #expect(built?.hasPrefix(#"{"type":"built","changed":["#) == true, "got \(built ?? "nothing")")
+            _ = try await events.expect("building")
+            _ = try await events.expect("built")
         }
+        // The open stream was told before the process went away.
+        let events = try #require(stream.value)
+        defer { events.close() }
+        _ = try await events.expect("shutdown", within: .seconds(10))
     }
 
     @Test func withABuildTheListeningLineStillComesFirst() async throws {
         let site = try FixtureCopy("site")
         defer { site.remove() }
         // withDevserve checks that the first line is `listening`; the start-up build follows.
-        try await withDevserve([site.path, "--port", "0", "--json", "--build", "echo compiled"]) { _, lines in
+        try await Devserve.run([site.path, "--port", "0", "--json", "--build", "echo compiled"]) { devserve in
+            let lines = devserve.lines
             #expect(try await lines.next() == #"{"type":"building","changed":[],"id":1}"#)
             let built = try #require(try await lines.next())
             #expect(built.hasPrefix(#"{"type":"built","changed":[],"durationMs":"#))
         }
     }
 
-    /// Runs devserve until it exits by itself; its exit status and stderr.
-    func runToEnd(_ arguments: [String]) async throws -> (TerminationStatus, String) {
-        let result = try await Subprocess.run(
-            .path(.init(binary)), arguments: .init(arguments), output: .discarded, error: .string(limit: 1 << 16))
-        return (result.terminationStatus, result.standardError)
-    }
-
-    /// Runs devserve with `arguments`, hands its URL (from the first `--json` line) and the rest of
-    /// its stdout lines to `body`, then sends SIGTERM and expects a prompt exit with code 0.
-    func withDevserve(
-        _ arguments: [String], _ body: @escaping (String, LineReader) async throws -> Void
-    ) async throws {
-        let result = try await Subprocess.run(
-            .path(.init(binary)), arguments: .init(arguments), input: .none, output: .sequence,
-            error: .string(limit: 1 << 16)
-        ) { execution in
-            let lines = LineReader(execution.standardOutput.strings())
-            let first = try #require(try await lines.next(), "devserve printed nothing")
-            let listening = try #require(
-                try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any], "not JSON: \(first)")
-            #expect(listening["type"] as? String == "listening")
-            let url = try #require(listening["url"] as? String)
-            #expect(url.hasPrefix("http://127.0.0.1:"))
-            do {
-                try await body(url, lines)
-            } catch {
-                try? execution.send(signal: .kill)
-                throw error
+    @Test func sigtermStopsTheBuildsWholeProcessGroup() async throws {
+        let site = try FixtureCopy("site")
+        defer { site.remove() }
+        let pidFile = site.folder.deletingLastPathComponent().appendingPathComponent("grandchild.pid").path
+        // The build starts a grandchild that ignores SIGTERM and sleeps, and waits for it.
+        let build = "(trap '' TERM; exec sleep 300) & echo $! > '\(pidFile)'; wait"
+        let grandchild = Locked<Int32>(0)
+        try await Devserve.run([site.path, "--port", "0", "--json", "--build", build]) { devserve in
+            #expect(try await devserve.lines.next()?.contains(#""type":"building""#) == true)
+            try await waitUntil("the build wrote the grandchild's pid") {
+                ((try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) != nil
             }
-            try execution.send(signal: .terminate)
-            try await withTimeout(.seconds(10), "devserve did not exit after SIGTERM") {
-                while try await lines.next() != nil {}
-            }
+            let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect(kill(pid, 0) == 0, "the grandchild runs")
+            grandchild.set(pid)
         }
-        #expect(result.terminationStatus == .exited(0), "stderr: \(result.standardError)")
-    }
-}
-
-/// Lines of a process's output, read one at a time by one test task.
-final class LineReader: @unchecked Sendable {
-    private let nextLine: () async throws -> String?
-
-    init<Lines: AsyncSequence>(_ lines: Lines) where Lines.Element == String {
-        var iterator = lines.makeAsyncIterator()
-        nextLine = { try await iterator.next() }
+        // devserve exited with 0 (checked by run); the grandchild went with it.
+        let pid = grandchild.value
+        try await waitUntil("the build's grandchild \(pid) is gone") { kill(pid, 0) != 0 && errno == ESRCH }
     }
 
-    func next() async throws -> String? { try await nextLine() }
+    @Test(arguments: [
+        (["--cors", "*"], "--cors takes one origin"), (["--cors", "http://x.test/path"], "--cors takes one origin"),
+        (["--max-clients", "0"], "--max-clients must be 1 or more"), (["--request-timeout", "0"], "--request-timeout must be"),
+    ])
+    func badSecurityFlagsAreOneLineErrors(_ flags: [String], _ message: String) async throws {
+        let (status, error) = try await Devserve.runToEnd(["--port", "0"] + flags)
+        #expect(status == .exited(1))
+        #expect(error.hasPrefix("devserve: error: \(message)"), "got \(error)")
+        #expect(error.filter { $0 == "\n" }.count == 1)
+    }
+
+    @Test func listeningBeyondLoopbackWarns() async throws {
+        let site = try FixtureCopy("site")
+        defer { site.remove() }
+        let error = try await Devserve.run([site.path, "--port", "0", "--json", "--host", "0.0.0.0"]) { _ in }
+        #expect(error.contains("devserve: warning: listening on 0.0.0.0: your files are reachable from the network"))
+    }
 }

@@ -5,13 +5,7 @@ import Testing
 /// `/__hmr` over real HTTP: real file writes, real events.
 @Suite struct EventStreamTests {
     func withSite(_ body: (TestServer, FixtureCopy) async throws -> Void) async throws {
-        let site = try FixtureCopy("site")
-        defer { site.remove() }
-        try await TestServer.with(
-            DevServeConfiguration(root: site.path, projectFolder: site.path, heartbeat: .milliseconds(300))
-        ) {
-            try await body($0, site)
-        }
+        try await TestServer.withSite({ $0.heartbeat = .milliseconds(300) }, body)
     }
 
     @Test func headersRetryAndHello() async throws {
@@ -180,9 +174,7 @@ import Testing
             _ = try await events.expect("hello")
             #expect(server.server.hub.clientCount == 1)
             events.close()
-            try await withTimeout(.seconds(10), "the closed client was not removed") {
-                while server.server.hub.clientCount != 0 { try await Task.sleep(for: .milliseconds(10)) }
-            }
+            try await waitUntil("the closed client is removed") { server.server.hub.clientCount == 0 }
         }
     }
 

@@ -6,11 +6,7 @@ import Testing
 /// The static file server, over real HTTP against a copy of `Fixtures/site`.
 @Suite struct StaticFileTests {
     func withSite(inject: Bool = true, _ body: (TestServer, FixtureCopy) async throws -> Void) async throws {
-        let site = try FixtureCopy("site")
-        defer { site.remove() }
-        try await TestServer.with(DevServeConfiguration(root: site.path, projectFolder: site.path, injectClient: inject)) {
-            try await body($0, site)
-        }
+        try await TestServer.withSite({ $0.injectClient = inject }, body)
     }
 
     @Test func pagesGetTheClientInjectedWithTheRightLength() async throws {

@@ -9,6 +9,10 @@ public struct RequestTarget: Sendable, Equatable {
     /// The percent-decoded path, starting with `/`.
     public let path: String
 
+    /// Put in front of absolute-form and authority-form targets before HTTP types drop their
+    /// scheme and authority (see ``OriginFormChannel``); such targets are refused.
+    static let nonOriginFormMark = "!"
+
     /// Why a target is refused, in one line.
     public struct Refused: Error, Equatable, CustomStringConvertible {
         public let description: String

@@ -83,6 +83,18 @@ struct TestServer {
         await server.stop()
     }
 
+    /// Runs `body` with a server over a fresh copy of `Fixtures/site`, configured by `configure`.
+    static func withSite(
+        _ configure: (inout DevServeConfiguration) -> Void = { _ in },
+        _ body: (TestServer, FixtureCopy) async throws -> Void
+    ) async throws {
+        let site = try FixtureCopy("site")
+        defer { site.remove() }
+        var configuration = DevServeConfiguration(root: site.path, projectFolder: site.path)
+        configure(&configuration)
+        try await with(configuration) { try await body($0, site) }
+    }
+
     /// Stops the server gracefully, as SIGTERM does; cancels it if that takes too long.
     func stop() async {
         await group.triggerGracefulShutdown()
@@ -127,5 +139,12 @@ func withTimeout<T: Sendable>(
         }
         defer { group.cancelAll() }
         return try await group.next()!
+    }
+}
+
+/// Waits (bounded, polling every 10 ms) until `condition` holds; for states no event announces.
+func waitUntil(_ what: String, within limit: Duration = .seconds(10), _ condition: @escaping @Sendable () -> Bool) async throws {
+    _ = try await withTimeout(limit, what) {
+        while !condition() { try await Task.sleep(for: .milliseconds(10)) }
     }
 }
