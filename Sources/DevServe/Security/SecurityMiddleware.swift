@@ -16,7 +16,7 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
         let host = request.head.authority
         guard hosts.allows(host) else {
             let name = host.map { "\"\($0)\"" } ?? "(none)"
-            return Self.refuse(
+            return .refusal(
                 .forbidden,
                 "Host \(name) is not allowed; devserve answers localhost and loopback addresses (add a name with --allowed-host)")
         }
@@ -24,35 +24,42 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             target = try RequestTarget(request.head.path ?? "")
         } catch {
-            return Self.refuse(.badRequest, error.description)
+            return .refusal(.badRequest, error.description)
         }
         if let reason = fetch.refusal(for: request.head, path: target.path) {
-            return Self.refuse(.forbidden, reason)
+            return .refusal(.forbidden, reason)
         }
         var response: Response
         do {
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
+        } catch let error as CancellationError {
+            throw error
         } catch {
             context.logger.error("request failed", metadata: ["path": "\(target.path)", "error": "\(error)"])
-            return Self.refuse(.internalServerError, "the request failed; see devserve's log")
+            return .refusal(.internalServerError, "the request failed; see devserve's log")
         }
-        Self.addHeaders(to: &response.headers)
+        response.headers.addSecurityHeaders()
         return response
     }
+}
 
-    /// A one-line plain-text answer.
-    static func refuse(_ status: HTTPResponse.Status, _ message: String) -> Response {
+extension HTTPFields {
+    /// `Cross-Origin-Resource-Policy: same-origin` and `X-Content-Type-Options: nosniff`.
+    mutating func addSecurityHeaders() {
+        self[.crossOriginResourcePolicy] = "same-origin"
+        self[.xContentTypeOptions] = "nosniff"
+    }
+}
+
+extension Response {
+    /// A refusal: one line of plain text, `devserve: MESSAGE`, not cached.
+    static func refusal(_ status: HTTPResponse.Status, _ message: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        addHeaders(to: &headers)
+        headers.addSecurityHeaders()
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "devserve: \(message)\n")))
-    }
-
-    private static func addHeaders(to headers: inout HTTPFields) {
-        headers[.crossOriginResourcePolicy] = "same-origin"
-        headers[.xContentTypeOptions] = "nosniff"
     }
 }

@@ -27,7 +27,7 @@ struct HMRRoutes<Context: RequestContext> {
     private func eventStream(_ request: Request) -> Response {
         let lastEventID = request.headers[.lastEventID] ?? request.uri.queryParameters["lastEventId"].map(String.init)
         guard let (first, rest, token) = hub.connect(lastEventID: lastEventID) else {
-            return SecurityMiddleware<Context>.refuse(
+            return .refusal(
                 .serviceUnavailable,
                 "too many event streams (\(hub.maxClients)); close some tabs or raise --max-clients")
         }
