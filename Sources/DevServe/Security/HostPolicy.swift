@@ -57,9 +57,20 @@ public struct HostPolicy: Sendable {
             else { return nil }
         }
         if name.hasSuffix(".") { name = name.dropLast() }
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.:_")
-        guard !name.isEmpty, name.count <= 253, name.allSatisfy(allowed.contains) else { return nil }
+        guard !name.isEmpty, name.count <= 253, name.utf8.allSatisfy(Self.isNameByte) else { return nil }
         return name.lowercased()
+    }
+
+    /// Letters, digits, `-`, `.`, `_`, and `:` inside IPv6 brackets.
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"):
+            true
+        default:
+            false
+        }
     }
 
     private static func normalized(_ host: String) -> String {
