@@ -107,7 +107,7 @@ struct DevServeCommand: AsyncParsableCommand {
         let reporter = Reporter(json: json, color: !json && isatty(1) != 0)
         let logger = Logger(label: "devserve")
         let server = DevServer(configuration: configuration, logger: logger) { url in reporter.listening(url) }
-        if !Self.isLoopback(host) {
+        if !HostPolicy.isLoopback(host) {
             FileHandle.standardError.write(Data("devserve: warning: listening on \(host): your files are reachable from the network\n".utf8))
         }
         do {
@@ -151,9 +151,5 @@ struct DevServeCommand: AsyncParsableCommand {
             let host = url.host, !host.isEmpty
         else { return false }
         return url.path.isEmpty && url.query == nil && url.fragment == nil && url.user == nil && !text.hasSuffix("/")
-    }
-
-    private static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }

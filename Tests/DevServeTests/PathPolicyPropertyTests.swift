@@ -76,6 +76,12 @@ import Testing
         #expect(everywhere.allows("192.168.1.5:8080"))
         #expect(everywhere.allows("[fe80::1]"))
         #expect(!everywhere.allows("evil.com"))
+        for host in ["localhost", "app.localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]", "0:0:0:0:0:0:0:1"] {
+            #expect(HostPolicy.isLoopback(host), "\(host) keeps devserve off the network")
+        }
+        for host in ["0.0.0.0", "::", "127.evil.com", "192.168.1.5", "example.test"] {
+            #expect(!HostPolicy.isLoopback(host), "\(host) is reachable from the network")
+        }
         let lan = HostPolicy(boundHost: "192.168.1.5")
         #expect(lan.allows("192.168.1.5:8080"))
         #expect(!lan.allows("192.168.1.6"))

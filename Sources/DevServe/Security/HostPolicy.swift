@@ -15,20 +15,27 @@ public struct HostPolicy: Sendable {
     public let allowedHosts: [String]
     /// The address or name devserve listens on.
     public let boundHost: String
+    /// Whether devserve listens on every address (`0.0.0.0` or `::`), so any IP literal is allowed.
+    private let listensEverywhere: Bool
 
     public init(boundHost: String, allowedHosts: [String] = []) {
         self.boundHost = Self.normalized(boundHost)
         self.allowedHosts = allowedHosts.map(Self.normalized)
+        self.listensEverywhere = IPAddress(self.boundHost)?.isUnspecified == true
+    }
+
+    /// Whether listening on `host` keeps devserve off the network: `localhost`, `*.localhost`, or
+    /// a loopback address (`127.0.0.0/8`, `::1`, with or without brackets).
+    public static func isLoopback(_ host: String) -> Bool {
+        let name = normalized(host)
+        return name == "localhost" || name.hasSuffix(".localhost") || IPAddress(name)?.isLoopback == true
     }
 
     /// Whether a request with this `Host` header (or HTTP/2 `:authority`) is answered.
     public func allows(_ header: String?) -> Bool {
         guard let header, let name = Self.hostName(fromHeader: header) else { return false }
-        if name == "localhost" || name.hasSuffix(".localhost") { return true }
-        if name == boundHost { return true }
-        if let address = IPAddress(name) {
-            return address.isLoopback || IPAddress(boundHost)?.isUnspecified == true
-        }
+        if name == "localhost" || name.hasSuffix(".localhost") || name == boundHost { return true }
+        if let address = IPAddress(name) { return address.isLoopback || listensEverywhere }
         return allowedHosts.contains { allowed in
             allowed.hasPrefix(".") ? (name == allowed.dropFirst() || name.hasSuffix(allowed)) : name == allowed
         }
