@@ -115,9 +115,13 @@
   function onBuilt(data) {
     hideOverlay();
     hideIndicator();
-    var changed = data.changed || [];
-    if (changed.length && changed.every(function (p) { return /\.css$/i.test(stripQuery(p)); })) {
-      swapCss(changed);
+    // `outputs` lists the served files whose content changed; without it,
+    // fall back to the changed sources.
+    var exact = Array.isArray(data.outputs);
+    var files = exact ? data.outputs : (data.changed || []);
+    if (exact && !files.length) return log('build changed no output, not reloading');
+    if (files.length && files.every(function (p) { return /\.css$/i.test(stripQuery(p)); })) {
+      swapCss(files);
     } else {
       location.reload();
     }
@@ -197,10 +201,27 @@
     pre.innerHTML = ansiToHtml(escapeHtml(err.output || '')); // escaped first
     overlay.appendChild(close);
     overlay.appendChild(title);
+    (err.diagnostics || []).forEach(function (d) { overlay.appendChild(diagnosticLine(d)); });
     overlay.appendChild(pre);
     parent().appendChild(overlay);
   }
   function hideOverlay() { if (overlay) { overlay.remove(); overlay = null; } }
+
+  // One diagnostic above the raw output: "file:line:col  severity  message" (text only).
+  function diagnosticLine(d) {
+    var line = document.createElement('div');
+    line.setAttribute('class', 'devserve-diagnostic');
+    line.style.cssText = 'font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;margin:0 0 6px';
+    var where = document.createElement('b');
+    where.textContent = d.file + ':' + d.line + (d.column ? ':' + d.column : '');
+    var what = document.createElement('span');
+    what.style.color = d.severity === 'error' ? '#ff6b6b' : d.severity === 'warning' ? '#f3f99d' : '#9aedfe';
+    what.textContent = ' ' + d.severity + ': ';
+    line.appendChild(where);
+    line.appendChild(what);
+    line.appendChild(document.createTextNode(d.message));
+    return line;
+  }
 
   function escapeHtml(s) {
     return String(s).replace(/[&<>"']/g, function (c) {

@@ -52,23 +52,44 @@ public struct DevServer: Service {
         for folder in configuration.watchFolders where !Self.isFolder(folder) {
             throw DevServeError("the folder to watch does not exist: \(folder)")
         }
-        let watcher = try await InotifyWatcher(
-            folders: configuration.watchFolders, ignore: IgnoreRules(patterns: configuration.ignore))
+        for folder in configuration.outputFolders ?? [] where !Self.isFolder(folder) {
+            throw DevServeError("the output folder does not exist: \(folder)")
+        }
+        let filter = WatchFilter(
+            roots: configuration.watchFolders, rules: IgnoreRules(patterns: configuration.ignore),
+            projectRules: configuration.useGitignore ? WatchFilter.gitignore(in: configuration.projectFolder) : nil,
+            projectFolder: configuration.projectFolder,
+            exempt: configuration.buildCommand == nil ? configuration.root : nil)
+        let watcher: any FileWatcher =
+            if let interval = configuration.poll {
+                await PollingWatcher(filter: filter, interval: interval)
+            } else {
+                try await FallbackWatcher(filter: filter, pollInterval: configuration.fallbackPollInterval)
+            }
         let (listening, serverListens) = AsyncStream.makeStream(of: Void.self)
+        let activity = BuildActivity()
+        let outputs = OutputTracker(servedFolder: resolver.root)
         let pipeline = Pipeline(
             watcher: watcher,
-            debouncer: Debouncer(interval: configuration.debounce, clock: ContinuousClock()),
+            debouncer: Debouncer(interval: configuration.debounce, maxWait: configuration.debounceMax, clock: ContinuousClock()),
             builder: configuration.buildCommand.map {
-                ShellBuildRunner(command: $0, directory: configuration.projectFolder, echo: configuration.buildEcho)
+                ShellBuildRunner(
+                    command: $0, directory: configuration.projectFolder, echo: configuration.buildEcho,
+                    timeout: configuration.buildTimeout)
             },
+            onBusy: configuration.onBusy,
             gate: BuildOutputGate(outputFolders: configuration.buildOutputFolders),
+            activity: activity,
+            outputs: outputs,
+            diagnostics: DiagnosticParser(projectFolder: configuration.projectFolder),
             hub: hub,
             projectFolder: configuration.projectFolder,
+            servedFolder: configuration.root,
             logger: logger,
             listening: listening)
 
         let app = Application(
-            router: makeRouter(resolver: resolver),
+            router: makeRouter(resolver: resolver, activity: activity, outputs: outputs),
             server: .originFormHTTP1(configuration: .init(idleTimeout: .init(configuration.requestTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [PipelineService(pipeline: pipeline, watcher: watcher, hub: hub)],
@@ -82,12 +103,17 @@ public struct DevServer: Service {
         try await app.run()
     }
 
-    private func makeRouter(resolver: PathResolver) -> Router<BasicRequestContext> {
+    private func makeRouter(resolver: PathResolver, activity: BuildActivity, outputs: OutputTracker) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(
             middleware: SecurityMiddleware(
                 hosts: HostPolicy(boundHost: configuration.host, allowedHosts: configuration.allowedHosts),
                 fetch: FetchPolicy()))
+        let held = BuildHoldMiddleware<BasicRequestContext>.prefixes(
+            outputFolders: configuration.buildOutputFolders, root: configuration.root)
+        if !held.isEmpty {
+            router.add(middleware: BuildHoldMiddleware(activity: activity, prefixes: held, timeout: configuration.holdTimeout))
+        }
         if let origin = configuration.corsOrigin {
             router.add(
                 middleware: CORSMiddleware(
@@ -95,7 +121,9 @@ public struct DevServer: Service {
                     allowMethods: [.get, .head, .options], allowCredentials: false))
         }
         if configuration.injectClient {
-            router.add(middleware: HTMLInjectionMiddleware(resolver: resolver, injector: HTMLInjector()))
+            router.add(
+                middleware: HTMLInjectionMiddleware(
+                    resolver: resolver, injector: HTMLInjector(), lastGoodPage: { outputs.lastGoodPage($0) }))
         }
         router.add(middleware: RangeRequestGuard(resolver: resolver))
         router.add(

@@ -35,6 +35,27 @@ struct DevServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Milliseconds to wait after the last change before building.", valueName: "MS"))
     var debounce = 20
 
+    @Option(help: ArgumentHelp("Build at the latest this many milliseconds after the first change, even if changes keep coming.", valueName: "MS"))
+    var debounceMax = 1000
+
+    @Option(help: ArgumentHelp("What changes during a build do: queue (one follow-up build) or restart (stop the build, start over).", valueName: "queue|restart"))
+    var onBusy = "queue"
+
+    @Option(help: ArgumentHelp("Stop a build that runs longer than this many seconds and report it as failed (default: no limit).", valueName: "S"))
+    var buildTimeout: Double?
+
+    @Option(help: ArgumentHelp("Seconds a request for the build output waits for a running build before it gets a 503.", valueName: "S"))
+    var holdTimeout = 30.0
+
+    @Option(help: ArgumentHelp("A folder the build writes (repeatable; default: ROOT when it lies inside a watched folder). Its writes during a build never trigger a build.", valueName: "PATH"))
+    var output: [String] = []
+
+    @Option(help: ArgumentHelp("Poll for changes every MS milliseconds instead of using inotify (network and container mounts).", valueName: "MS"))
+    var poll: Int?
+
+    @Flag(name: .customLong("no-gitignore"), help: "Do not ignore the patterns of the project's .gitignore.")
+    var noGitignore = false
+
     @Option(help: ArgumentHelp("Seconds between heartbeats on the event stream.", valueName: "S"))
     var heartbeat = 5.0
 
@@ -72,6 +93,12 @@ struct DevServeCommand: AsyncParsableCommand {
         if case .failure(let error) = InotifyWatcher.prepare() { fail("\(error)") }
         guard (0...65535).contains(port) else { fail("--port must be between 0 and 65535, not \(port)") }
         guard debounce >= 0 else { fail("--debounce must be 0 or more milliseconds") }
+        guard debounceMax > 0 else { fail("--debounce-max must be more than 0 milliseconds") }
+        guard let busyPolicy = BusyPolicy(rawValue: onBusy) else { fail("--on-busy takes queue or restart, not \(onBusy)") }
+        if let buildTimeout, buildTimeout <= 0 { fail("--build-timeout must be more than 0 seconds") }
+        guard holdTimeout >= 0 else { fail("--hold-timeout must be 0 or more seconds") }
+        if let poll, poll <= 0 { fail("--poll must be more than 0 milliseconds") }
+        if !output.isEmpty && build == nil { fail("--output names what --build writes; give --build too") }
         guard heartbeat > 0 else { fail("--heartbeat must be more than 0 seconds") }
         guard maxClients > 0 else { fail("--max-clients must be 1 or more") }
         guard requestTimeout > 0 else { fail("--request-timeout must be more than 0 seconds") }
@@ -89,6 +116,13 @@ struct DevServeCommand: AsyncParsableCommand {
             host: host,
             port: port,
             debounce: .milliseconds(debounce),
+            debounceMax: .milliseconds(debounceMax),
+            onBusy: busyPolicy,
+            buildTimeout: buildTimeout.map { .milliseconds(Int($0 * 1000)) },
+            holdTimeout: .milliseconds(Int(holdTimeout * 1000)),
+            outputFolders: output.isEmpty ? nil : output.map { Self.absolute($0, in: current) },
+            poll: poll.map { .milliseconds($0) },
+            useGitignore: !noGitignore,
             heartbeat: .milliseconds(Int(heartbeat * 1000)),
             injectClient: !noInject,
             buildEcho: json ? .standardError : .standardOutput,

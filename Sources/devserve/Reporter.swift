@@ -1,7 +1,8 @@
 import DevServe
 import Foundation
 
-/// Prints what happens: one line per event, or one JSON object per line with `--json`.
+/// Prints what happens: one line per build (what changed, how long it took, the first
+/// diagnostic), or one JSON object per event with `--json`.
 struct Reporter: Sendable {
     let json: Bool
     let color: Bool
@@ -12,7 +13,11 @@ struct Reporter: Sendable {
 
     func report(_ event: DevServerEvent) {
         // With --json the payload is a JSON object: add the type in front.
-        emit(json ? #"{"type":"\#(event.kind.rawValue)","# + event.json.dropFirst() : line(for: event))
+        if json {
+            emit(#"{"type":"\#(event.kind.rawValue)","# + event.json.dropFirst())
+        } else if let line = line(for: event) {
+            emit(line)
+        }
     }
 
     /// One whole line on stdout, written at once (unbuffered), so followers see it immediately.
@@ -20,15 +25,38 @@ struct Reporter: Sendable {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
-    private func line(for event: DevServerEvent) -> String {
-        let changed = event.changed.count == 1 ? event.changed[0] : "\(event.changed.count) files"
+    /// `built in 35 ms · src/app.js changed · 2 outputs`, or
+    /// `error in 35 ms · src/app.js changed · src/app.js:2:3: error: … (+1 more)`; nil for `building`.
+    private func line(for event: DevServerEvent) -> String? {
+        let took = " in \(event.durationMs ?? 0) ms"
+        var parts: [String]
         switch event.kind {
         case .building:
-            return paint("building", 33) + " (\(changed) changed)"
+            return nil
         case .built:
-            return paint("built", 32) + " in \(event.durationMs ?? 0) ms"
+            parts = [paint("built", 32) + took]
         case .error:
-            return paint("error", 31) + ": build failed with exit code \(event.exitCode ?? -1) in \(event.durationMs ?? 0) ms"
+            parts = [paint("error", 31) + took + " (exit code \(event.exitCode ?? -1))"]
+        }
+        parts.append(Self.describe(event.changed))
+        if let outputs = event.outputs {
+            parts.append(outputs.isEmpty ? "output unchanged" : outputs.count == 1 ? "\(outputs[0]) updated" : "\(outputs.count) outputs updated")
+        }
+        let diagnostics = event.diagnostics ?? []
+        if let first = diagnostics.first(where: { $0.severity == .error }) ?? diagnostics.first {
+            let more = diagnostics.count > 1 ? " (+\(diagnostics.count - 1) more)" : ""
+            parts.append(paint(first.formatted, first.severity == .error ? 31 : 33) + more)
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    private static func describe(_ changed: [String]) -> String {
+        if changed.first == "." { return "everything may have changed" }
+        switch changed.count {
+        case 0: return "start-up build"
+        case 1: return "\(changed[0]) changed"
+        case 2: return "\(changed[0]) and \(changed[1]) changed"
+        default: return "\(changed[0]) and \(changed.count - 1) more changed"
         }
     }
 

@@ -7,7 +7,7 @@ import Testing
     @Test(arguments: [
         ".git/HEAD", "src/.git", "node_modules/x/index.js", ".build/debug/x", "src/app.js.swp", "notes.txt~",
         "src/.#index.html", "4913", "sub/4913", "dist/assets/app.js", "docs/a/b/c.tmp", "docs/c.tmp",
-        "server.log", "logs/today.log", "build/out.js", "build",
+        "server.log", "logs/today.log", "build/out.js",
     ])
     func ignored(_ path: String) {
         #expect(rules.ignores(path), "\(path) should be ignored")

@@ -110,6 +110,7 @@ export class FakeDocument {
     this.currentScript = scriptSrc ? { src: scriptSrc } : null;
   }
   createElement(tag) { return new FakeElement(tag, this); }
+  createTextNode(text) { const node = new FakeElement('#text', this); node.textContent = text; return node; }
   querySelectorAll(selector) {
     if (!/^link\[rel~?=["']?stylesheet["']?\]$/.test(selector)) throw new Error(`unsupported selector ${selector}`);
     return this.documentElement.descendants().filter((e) =>

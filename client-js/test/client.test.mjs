@@ -230,6 +230,21 @@ describe('builds', () => {
     }
   });
 
+  test('built with an empty outputs list does not reload; outputs win over changed', () => {
+    const b = boot();
+    const style = b.document.addStylesheet('/style.css');
+    b.hello();
+    b.es.emit('built', { id: 1, durationMs: 3, changed: ['src/app.js'], outputs: [] });
+    assert.equal(b.location.reloads, 0, 'nothing served changed');
+    assert.ok(b.logs.some((l) => /changed no output/.test(l.text)));
+    b.es.emit('built', { id: 2, durationMs: 3, changed: ['src/theme.scss'], outputs: ['/style.css'] });
+    assert.equal(b.location.reloads, 0, 'only a stylesheet changed');
+    assert.equal(b.document.stylesheets()[1].href, `${ORIGIN}/style.css?devserve=${b.clock.now}`);
+    assert.equal(b.document.stylesheets()[0], style);
+    b.es.emit('built', { id: 3, durationMs: 3, changed: ['src/style.css'], outputs: ['/style.css', '/index.html'] });
+    assert.equal(b.location.reloads, 1);
+  });
+
   test('built with only CSS changes swaps the matching stylesheet without reload', () => {
     const b = boot();
     const style = b.document.addStylesheet('/style.css');
@@ -319,6 +334,25 @@ describe('builds', () => {
     b.es.emit('built', { id: 11, durationMs: 1, changed: ['src/app.js'] });
     assert.equal(b.overlay(), null);
     assert.equal(b.location.reloads, 1);
+  });
+
+  test('diagnostics are listed above the output, as text, with their location', () => {
+    const b = boot();
+    b.hello();
+    const diagnostics = [
+      { file: 'src/a.ts', line: 3, column: 7, severity: 'error', message: 'Type <img src=x onerror=alert(1)> is wrong' },
+      { file: 'src/b.ts', line: 9, severity: 'warning', message: 'unused' },
+    ];
+    b.es.emit('error', { id: 1, durationMs: 1, exitCode: 2, output: 'raw output', changed: [], diagnostics });
+    const overlay = b.overlay();
+    const lines = overlay.descendants().filter((e) => e.getAttribute('class') === 'devserve-diagnostic');
+    assert.deepEqual(lines.map((l) => l.textContent), [
+      'src/a.ts:3:7 error: Type <img src=x onerror=alert(1)> is wrong',
+      'src/b.ts:9 warning: unused',
+    ]);
+    assert.ok(lines.every((l) => l.descendants().every((e) => e.innerHTML === '')), 'diagnostics must not be markup');
+    const children = overlay.childNodes;
+    assert.ok(children.indexOf(lines[1]) < children.indexOf(overlay.find((e) => e.tagName === 'PRE')));
   });
 
   test('overlay goes on documentElement when there is no body', () => {

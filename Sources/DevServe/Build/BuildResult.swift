@@ -6,11 +6,14 @@ public struct BuildResult: Sendable, Equatable {
     /// ``ShellBuildRunner/outputLimit``).
     public var output: String
     public var duration: Duration
+    /// Whether the build was stopped for taking longer than its timeout.
+    public var timedOut: Bool
 
-    public init(exitCode: Int32?, output: String, duration: Duration) {
+    public init(exitCode: Int32?, output: String, duration: Duration, timedOut: Bool = false) {
         self.exitCode = exitCode
         self.output = output
         self.duration = duration
+        self.timedOut = timedOut
     }
 
     public var succeeded: Bool { exitCode == 0 }

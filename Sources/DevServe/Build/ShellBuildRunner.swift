@@ -32,17 +32,22 @@ public struct ShellBuildRunner: BuildRunner {
     public let directory: String
     public let echo: Echo
     public let gracePeriod: Duration
+    /// A build still running after this long is stopped (its whole process group) and reported
+    /// as failed, with its output so far. Nil: no limit.
+    public let timeout: Duration?
 
-    public init(command: String, directory: String, echo: Echo, gracePeriod: Duration = .seconds(2)) {
+    public init(command: String, directory: String, echo: Echo, gracePeriod: Duration = .seconds(2), timeout: Duration? = nil) {
         self.command = command
         self.directory = directory
         self.echo = echo
         self.gracePeriod = gracePeriod
+        self.timeout = timeout
     }
 
     public func run() async -> BuildResult {
         let clock = ContinuousClock()
         let start = clock.now
+        let gracePeriod = self.gracePeriod
         var options = PlatformOptions()
         options.createSession = true
         options.teardownSequence = [
@@ -51,6 +56,7 @@ public struct ShellBuildRunner: BuildRunner {
         ]
         let echo = self.echo.descriptor
         let processGroup = Atomic<Int32>(0)
+        let timeout = self.timeout
         defer {
             // The shell led a session of its own, so its pid is the group's id.
             let group = processGroup.load(ordering: .relaxed)
@@ -66,26 +72,41 @@ public struct ShellBuildRunner: BuildRunner {
                 output: .sequence,
                 error: .combinedWithOutput
             ) { execution in
-                processGroup.store(execution.processIdentifier.value, ordering: .relaxed)
-                var captured = [UInt8]()
-                var truncated = false
-                for try await chunk in execution.standardOutput {
-                    chunk.withUnsafeBytes { bytes in
-                        if let echo { _ = write(echo, bytes.baseAddress, bytes.count) }
-                        let room = Self.outputLimit - captured.count
-                        if bytes.count > room { truncated = true }
-                        captured.append(contentsOf: bytes.prefix(max(room, 0)))
+                let group = execution.processIdentifier.value
+                processGroup.store(group, ordering: .relaxed)
+                return try await withThrowingTaskGroup(of: Captured?.self) { tasks in
+                    tasks.addTask { try await Self.capture(execution.standardOutput, echo: echo) }
+                    if let timeout {
+                        tasks.addTask {
+                            try await Task.sleep(for: timeout)
+                            _ = killpg(group, SIGTERM)
+                            try await Task.sleep(for: gracePeriod)
+                            _ = killpg(group, SIGKILL)
+                            return nil
+                        }
                     }
+                    // The output ends when the build (and whatever holds its output) has ended:
+                    // by itself, or stopped by the timer.
+                    while let next = try await tasks.next() {
+                        guard var captured = next else { continue }
+                        tasks.cancelAll()
+                        captured.timedOut = timeout.map { clock.now - start >= $0 } ?? false
+                        return captured
+                    }
+                    return Captured()
                 }
-                return (captured, truncated)
             }
-            var output = String(decoding: result.closureResult.0, as: UTF8.self)
-            if result.closureResult.1 { output += "\n[devserve: output truncated after \(Self.outputLimit) bytes]\n" }
+            var output = String(decoding: result.closureResult.bytes, as: UTF8.self)
+            if result.closureResult.truncated { output += "\n[devserve: output truncated after \(Self.outputLimit) bytes]\n" }
             let exitCode: Int32? =
                 switch result.terminationStatus {
                 case .exited(let code): code
                 case .signaled: nil
                 }
+            if result.closureResult.timedOut, let timeout {
+                output += "\n[devserve: build timed out after \(timeout.formatted()) and was stopped]\n"
+                return BuildResult(exitCode: nil, output: output, duration: clock.now - start, timedOut: true)
+            }
             if case .signaled(let signal) = result.terminationStatus {
                 output += "\n[devserve: build killed by signal \(signal)]\n"
             }
@@ -94,5 +115,26 @@ public struct ShellBuildRunner: BuildRunner {
             let reason = Task.isCancelled ? "build cancelled" : "cannot run /bin/sh -c \(command) in \(directory): \(error)"
             return BuildResult(exitCode: nil, output: reason, duration: clock.now - start)
         }
+    }
+
+    /// Output kept from a build.
+    private struct Captured: Sendable {
+        var bytes: [UInt8] = []
+        var truncated = false
+        var timedOut = false
+    }
+
+    /// Reads the build's output to its end, echoing it and keeping up to ``outputLimit`` bytes.
+    private static func capture(_ output: SubprocessOutputSequence, echo: Int32?) async throws -> Captured {
+        var captured = Captured()
+        for try await chunk in output {
+            chunk.withUnsafeBytes { bytes in
+                if let echo { _ = write(echo, bytes.baseAddress, bytes.count) }
+                let room = outputLimit - captured.bytes.count
+                if bytes.count > room { captured.truncated = true }
+                captured.bytes.append(contentsOf: bytes.prefix(max(room, 0)))
+            }
+        }
+        return captured
     }
 }

@@ -16,6 +16,27 @@ public struct DevServeConfiguration: Sendable {
     public var port: Int
     /// A batch is built this long after its last change.
     public var debounce: Duration
+    /// A batch is built at the latest this long after its first change, even if changes keep
+    /// coming.
+    public var debounceMax: Duration
+    /// What a batch that arrives during a build does.
+    public var onBusy: BusyPolicy
+    /// A build running longer is stopped and reported as failed; nil: no limit.
+    public var buildTimeout: Duration?
+    /// How long a request for the output waits for a running build before it gets a 503.
+    public var holdTimeout: Duration
+    /// Folders the build writes: writes there during a build never trigger another build, and
+    /// requests for them wait for the build. Nil: the served folder, when it lies inside a
+    /// watched one (see ``buildOutputFolders``).
+    public var outputFolders: [String]?
+    /// Poll for changes at this interval instead of using inotify (for network and container
+    /// mounts); nil: inotify, falling back to polling at ``fallbackPollInterval`` when its
+    /// watch limit is reached.
+    public var poll: Duration?
+    /// The polling interval used when inotify's watch limit is reached.
+    public var fallbackPollInterval: Duration
+    /// Whether the project folder's `.gitignore` patterns are ignored too.
+    public var useGitignore: Bool
     /// How often clients get a `heartbeat` event.
     public var heartbeat: Duration
     /// Whether HTML pages get the client `<script>` injected.
@@ -46,6 +67,14 @@ public struct DevServeConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 8080,
         debounce: Duration = .milliseconds(20),
+        debounceMax: Duration = .seconds(1),
+        onBusy: BusyPolicy = .queue,
+        buildTimeout: Duration? = nil,
+        holdTimeout: Duration = .seconds(30),
+        outputFolders: [String]? = nil,
+        poll: Duration? = nil,
+        fallbackPollInterval: Duration = .milliseconds(500),
+        useGitignore: Bool = true,
         heartbeat: Duration = .seconds(5),
         injectClient: Bool = true,
         buildEcho: ShellBuildRunner.Echo = .standardOutput,
@@ -64,6 +93,14 @@ public struct DevServeConfiguration: Sendable {
         self.host = host
         self.port = port
         self.debounce = debounce
+        self.debounceMax = debounceMax
+        self.onBusy = onBusy
+        self.buildTimeout = buildTimeout
+        self.holdTimeout = holdTimeout
+        self.outputFolders = outputFolders
+        self.poll = poll
+        self.fallbackPollInterval = fallbackPollInterval
+        self.useGitignore = useGitignore
         self.heartbeat = heartbeat
         self.injectClient = injectClient
         self.buildEcho = buildEcho
@@ -76,10 +113,11 @@ public struct DevServeConfiguration: Sendable {
     }
 
     /// Folders whose changes during a build come from the build itself and must not trigger
-    /// another one: the served folder, when there is a build command and the served folder lies
-    /// inside a watched one.
+    /// another one: ``outputFolders`` when given, else the served folder when there is a build
+    /// command and the served folder lies inside a watched one.
     public var buildOutputFolders: [String] {
         guard buildCommand != nil else { return [] }
+        if let outputFolders { return outputFolders }
         let inside = watchFolders.contains { root == $0 || root.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
         return inside ? [root] : []
     }

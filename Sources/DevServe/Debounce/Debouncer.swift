@@ -1,7 +1,8 @@
 import Synchronization
 
 /// Merges a burst of changes into one batch, due a fixed interval after the last change in it
-/// (a trailing debounce).
+/// (a trailing debounce), or at the latest `maxWait` after the first one, so a writer that never
+/// pauses cannot starve the build.
 ///
 /// Changes go in with ``add(_:)`` from any task; the one consumer pulls batches with ``next()``.
 /// Because batches are pulled, changes that arrive while the consumer is busy (building) pile up
@@ -11,24 +12,29 @@ public final class Debouncer<C: Clock>: Sendable where C.Duration == Duration {
     private struct State {
         var batch = ChangeBatch()
         var deadline: C.Instant?
+        var latest: C.Instant?
         var waiter: CheckedContinuation<Void, Never>?
     }
 
     private let interval: Duration
+    private let maxWait: Duration?
     private let clock: C
     private let state = Mutex(State())
 
     /// - Parameters:
     ///   - interval: how long after the last change a batch is due.
+    ///   - maxWait: how long after its first change a batch is due at the latest; nil: no limit.
     ///   - clock: the clock to wait on; tests pass a manual one.
-    public init(interval: Duration, clock: C) {
+    public init(interval: Duration, maxWait: Duration? = nil, clock: C) {
         self.interval = interval
+        self.maxWait = maxWait.map { max($0, interval) }
         self.clock = clock
     }
 
-    /// Adds a change and pushes the batch's deadline back to `interval` from now.
-    public func add(_ path: String) {
-        record { $0.insert(path) }
+    /// Adds a change and pushes the batch's deadline back to `interval` from now (but not past
+    /// `maxWait` after the batch's first change).
+    public func add(_ path: String, _ change: FileChange = .modified) {
+        record { $0.insert(path, change) }
     }
 
     /// Records that anything may have changed (events were lost).
@@ -37,9 +43,12 @@ public final class Debouncer<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     private func record(_ change: (inout ChangeBatch) -> Void) {
-        let deadline = clock.now.advanced(by: interval)
+        let now = clock.now
         let waiter = state.withLock { state in
             change(&state.batch)
+            if state.latest == nil, let maxWait { state.latest = now.advanced(by: maxWait) }
+            var deadline = now.advanced(by: interval)
+            if let latest = state.latest, latest < deadline { deadline = latest }
             state.deadline = deadline
             defer { state.waiter = nil }
             return state.waiter

@@ -19,18 +19,28 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
     public var durationMs: Int?
     public var exitCode: Int32?
     public var output: String?
+    /// On `built`: URL paths of the served files whose content changed (`/app.js`); empty when
+    /// the build changed nothing, so pages need not reload. Nil when unknown.
+    public var outputs: [String]?
+    /// On `error` (and on `built`, for warnings): what the build output says is wrong, and where.
+    public var diagnostics: [Diagnostic]?
 
-    public init(kind: Kind, id: Int, changed: [String], durationMs: Int? = nil, exitCode: Int32? = nil, output: String? = nil) {
+    public init(
+        kind: Kind, id: Int, changed: [String], durationMs: Int? = nil, exitCode: Int32? = nil, output: String? = nil,
+        outputs: [String]? = nil, diagnostics: [Diagnostic]? = nil
+    ) {
         self.kind = kind
         self.id = id
         self.changed = changed
         self.durationMs = durationMs
         self.exitCode = exitCode
         self.output = output
+        self.outputs = outputs
+        self.diagnostics = diagnostics
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, changed, durationMs, exitCode, output
+        case id, changed, durationMs, exitCode, output, outputs, diagnostics
     }
 
     /// Decodes the `data:` of an SSE message whose `event:` is `kind`.
@@ -41,11 +51,14 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
             var durationMs: Int?
             var exitCode: Int32?
             var output: String?
+            var outputs: [String]?
+            var diagnostics: [Diagnostic]?
         }
         let payload = try JSONDecoder().decode(Payload.self, from: Data(json.utf8))
         return DevServerEvent(
             kind: kind, id: payload.id, changed: payload.changed ?? [], durationMs: payload.durationMs,
-            exitCode: payload.exitCode, output: payload.output)
+            exitCode: payload.exitCode, output: payload.output, outputs: payload.outputs,
+            diagnostics: payload.diagnostics)
     }
 
     /// The single-line JSON payload (`data:`): `{"id":…,"changed":[…],…}`.

@@ -52,13 +52,13 @@ public final class EventHub: Sendable {
     @discardableResult
     public func publish(
         _ kind: DevServerEvent.Kind, changed: [String], durationMs: Int? = nil, exitCode: Int32? = nil,
-        output: String? = nil
+        output: String? = nil, outputs: [String]? = nil, diagnostics: [Diagnostic]? = nil
     ) -> DevServerEvent {
         let (event, dropped) = state.withLock { state in
             state.lastID += 1
             let event = DevServerEvent(
                 kind: kind, id: state.lastID, changed: changed, durationMs: durationMs, exitCode: exitCode,
-                output: output)
+                output: output, outputs: outputs, diagnostics: diagnostics)
             let message = ByteBuffer(
                 string: SSEMessage(event: kind.rawValue, data: event.json, id: eventID(event.id)).encoded)
             state.status = state.status.applying(event)

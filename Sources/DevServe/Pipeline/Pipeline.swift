@@ -5,13 +5,28 @@ struct Pipeline: Sendable {
     let watcher: any FileWatcher
     let debouncer: Debouncer<ContinuousClock>
     let builder: (any BuildRunner)?
+    let onBusy: BusyPolicy
+    /// Drops the build's own writes (no rebuild loops).
     let gate: BuildOutputGate
+    /// Holds requests for the output while a build runs.
+    let activity: BuildActivity
+    /// What each build changed in the served folder (with a build command).
+    let outputs: OutputTracker
+    let diagnostics: DiagnosticParser
     let hub: EventHub
     let projectFolder: String
+    /// The served folder: changes under it are reported to pages as URL paths.
+    let servedFolder: String
     let logger: Logger
     /// Finishes once the server listens: the start-up build waits for it, so its events come
     /// after the `listening` line.
     let listening: AsyncStream<Void>
+
+    private enum Outcome: Sendable {
+        case finished(BuildResult)
+        /// A new batch arrived during the build (`--on-busy restart`): it was stopped.
+        case superseded(ChangeBatch)
+    }
 
     func run() async throws {
         try await withThrowingDiscardingTaskGroup { group in
@@ -25,14 +40,14 @@ struct Pipeline: Sendable {
     private func watch() async {
         for await event in watcher.events {
             switch event {
-            case .changed(let path):
-                if !gate.drops(path) { debouncer.add(relativePath(path)) }
+            case .changed(let path, let change):
+                if !gate.drops(path) { debouncer.add(relativePath(path), change) }
             case .overflow:
-                logger.warning("inotify queue overflowed: treating everything as changed")
+                logger.warning("file events were lost: treating everything as changed")
                 debouncer.addEverything()
             case .fence(let number):
                 gate.fenceArrived(number)
-            case .warning(let message):
+            case .warning(let message), .limitReached(let message):
                 logger.warning("\(message)")
             }
         }
@@ -42,28 +57,83 @@ struct Pipeline: Sendable {
     /// build command, the first build runs at start, so the output and the status are current.
     private func buildBatches() async throws {
         for await _ in listening {}
-        var batch = builder == nil ? try await debouncer.next() : ChangeBatch()
+        var batch = builder == nil ? try await nextBatch() : ChangeBatch()
         while true {
             await build(batch)
             try Task.checkCancellation()
-            batch = try await debouncer.next()
+            batch = try await nextBatch()
         }
     }
 
-    private func build(_ batch: ChangeBatch) async {
-        let changed = batch.reported
-        hub.publish(.building, changed: changed)
+    /// The next batch with something in it (a batch of files that came and went builds nothing).
+    private func nextBatch() async throws -> ChangeBatch {
+        while true {
+            let batch = try await debouncer.next()
+            if !batch.isEmpty { return batch }
+        }
+    }
+
+    private func build(_ first: ChangeBatch) async {
+        var batch = first
+        hub.publish(.building, changed: batch.reported)
         guard let builder else {
-            hub.publish(.built, changed: changed, durationMs: 0)
+            hub.publish(.built, changed: batch.reported, durationMs: 0, outputs: servedPaths(in: batch))
             return
         }
-        let result = await gate.whileBuilding(watcher: watcher) { await builder.run() }
-        guard !Task.isCancelled else { return }
+        let before = outputs.snapshot()
+        while true {
+            let outcome = await gate.whileBuilding(watcher: watcher) {
+                await activity.whileBuilding { await runOrSupersede(builder) }
+            }
+            guard !Task.isCancelled else { return }
+            switch outcome {
+            case .superseded(let next):
+                batch.merge(next)
+                hub.publish(.building, changed: batch.reported)
+            case .finished(let result):
+                publish(result, for: batch, before: before)
+                return
+            }
+        }
+    }
+
+    /// Runs the build; with `--on-busy restart`, a batch that becomes due meanwhile stops it.
+    private func runOrSupersede(_ builder: any BuildRunner) async -> Outcome {
+        guard onBusy == .restart else { return .finished(await builder.run()) }
+        return await withTaskGroup(of: Outcome?.self) { group in
+            group.addTask { .finished(await builder.run()) }
+            group.addTask { (try? await nextBatch()).map { .superseded($0) } }
+            var result: BuildResult?
+            var superseding: ChangeBatch?
+            for await outcome in group {
+                switch outcome {
+                case .finished(let finished): result = finished
+                case .superseded(let batch): superseding = batch
+                case nil: break
+                }
+                group.cancelAll()
+            }
+            // A batch taken from the debouncer is never dropped, even if the build ended too.
+            if let superseding { return .superseded(superseding) }
+            return .finished(result ?? BuildResult(exitCode: nil, output: "build cancelled", duration: .zero))
+        }
+    }
+
+    private func publish(_ result: BuildResult, for batch: ChangeBatch, before: OutputTracker.Snapshot) {
+        let after = outputs.snapshot()
+        let changedOutputs = outputs.changes(from: before, to: after)
+        let found = diagnostics.parse(result.output)
         let milliseconds = Int(result.duration / .milliseconds(1))
         if result.succeeded {
-            hub.publish(.built, changed: changed, durationMs: milliseconds)
+            outputs.buildSucceeded(after)
+            hub.publish(
+                .built, changed: batch.reported, durationMs: milliseconds, outputs: changedOutputs,
+                diagnostics: found.isEmpty ? nil : found)
         } else {
-            hub.publish(.error, changed: changed, durationMs: milliseconds, exitCode: result.exitCode ?? -1, output: result.output)
+            outputs.buildFailed()
+            hub.publish(
+                .error, changed: batch.reported, durationMs: milliseconds, exitCode: result.exitCode ?? -1,
+                output: result.output, diagnostics: found)
         }
     }
 
@@ -71,6 +141,17 @@ struct Pipeline: Sendable {
         while true {
             try await Task.sleep(for: hub.heartbeatInterval)
             hub.sendHeartbeat()
+        }
+    }
+
+    /// Without a build, the changed files under the served folder are what pages see change,
+    /// as URL paths; nil when anything may have changed.
+    private func servedPaths(in batch: ChangeBatch) -> [String]? {
+        guard !batch.everything else { return nil }
+        let prefix = servedFolder == "/" ? "/" : servedFolder + "/"
+        return batch.paths.compactMap { path in
+            let absolute = path.hasPrefix("/") ? path : projectFolder + "/" + path
+            return absolute.hasPrefix(prefix) ? "/" + absolute.dropFirst(prefix.count) : nil
         }
     }
 

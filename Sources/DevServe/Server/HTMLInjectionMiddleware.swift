@@ -15,6 +15,8 @@ import Glibc
 struct HTMLInjectionMiddleware<Context: RequestContext>: RouterMiddleware {
     let resolver: PathResolver
     let injector: HTMLInjector
+    /// While the last build failed, pages come from the last good build (nil: from disk).
+    var lastGoodPage: @Sendable (String) -> [UInt8]? = { _ in nil }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // Only names that can be a page are looked up here; assets go straight to FileMiddleware
@@ -27,7 +29,8 @@ struct HTMLInjectionMiddleware<Context: RequestContext>: RouterMiddleware {
         else {
             return try await next(request, context)
         }
-        guard let page = try await NIOThreadPool.singleton.runIfActive({ Self.read(file) }) else {
+        let lastGoodPage = self.lastGoodPage
+        guard let page = try await NIOThreadPool.singleton.runIfActive({ lastGoodPage(file) ?? FileBytes.read(file) }) else {
             return try await next(request, context)
         }
         let body = injector.inject(into: page)
@@ -55,20 +58,5 @@ struct HTMLInjectionMiddleware<Context: RequestContext>: RouterMiddleware {
     private static func isHTML(_ path: String) -> Bool {
         let lowered = path.lowercased()
         return lowered.hasSuffix(".html") || lowered.hasSuffix(".htm")
-    }
-
-    private static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { return nil }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: chunk[..<count])
-        }
     }
 }

@@ -4,14 +4,20 @@ import Glibc
 
 /// Walks a folder tree with `opendir`/`readdir`, fast enough for 100,000 files.
 ///
-/// Symbolic links are reported as files and never followed, so a link cycle cannot trap the walk.
+/// Symbolic links to folders are followed when ``followSymlinks`` is set, and every folder is
+/// visited once (by device and inode), so a link cycle cannot trap the walk. Other links are
+/// reported as files.
 struct DirectoryWalker {
-    /// Whether a path (absolute) should be skipped, with everything below it.
-    let skip: (String) -> Bool
+    /// Whether a path (absolute; the flag says whether it is a folder) should be skipped, with
+    /// everything below it.
+    let skip: (String, Bool) -> Bool
+    var followSymlinks = false
 
     /// Calls `visitFolder` for `root` and every folder below it (parents first) and `visitFile`
     /// for every other entry. `visitFolder` returns false to stop descending into that folder.
     func walk(_ root: String, visitFolder: (String) -> Bool, visitFile: (String) -> Void) {
+        var visited = Set<FileStatus.Identity>()
+        if followSymlinks, let status = FileStatus(root) { visited.insert(status.identity) }
         guard visitFolder(root) else { return }
         var pending = [root]
         while let folder = pending.popLast() {
@@ -23,13 +29,20 @@ struct DirectoryWalker {
                 }
                 if name == "." || name == ".." { continue }
                 let path = folder == "/" ? "/\(name)" : "\(folder)/\(name)"
-                if skip(path) { continue }
                 var isFolder = entry.pointee.d_type == DT_DIR
                 if entry.pointee.d_type == DT_UNKNOWN {
-                    var info = stat()
-                    isFolder = lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+                    isFolder = FileStatus(path, followLinks: false)?.isDirectory ?? false
                 }
+                var identity: FileStatus.Identity?
+                if followSymlinks && (isFolder || entry.pointee.d_type == DT_LNK || entry.pointee.d_type == DT_UNKNOWN),
+                    let status = FileStatus(path), status.isDirectory
+                {
+                    isFolder = true
+                    identity = status.identity
+                }
+                if skip(path, isFolder) { continue }
                 if isFolder {
+                    if let identity, !visited.insert(identity).inserted { continue }  // seen already
                     if visitFolder(path) { pending.append(path) }
                 } else {
                     visitFile(path)

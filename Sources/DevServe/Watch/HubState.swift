@@ -99,34 +99,52 @@ final class HubState: @unchecked Sendable {
                 continue
             }
             let path = event.name.isEmpty ? owner.path : "\(owner.path)/\(event.name)"
-            if subscription.ignores(path) { continue }
-            if event.has(IN_ISDIR) {
+            let isDirectory = event.has(IN_ISDIR)
+            if subscription.ignores(path, isDirectory: isDirectory) { continue }
+            if isDirectory {
+                handleFolderEvent(event, path: path, subscription: subscription)
+            } else if event.has(IN_ATTRIB) {
+                // `touch` counts as a change, `chmod` does not.
+                if FileStatus(path, followLinks: false)?.lastChangeTouchedContent == true {
+                    subscription.report(path, .modified)
+                }
+            } else if event.has(IN_CREATE) || event.has(IN_MOVED_TO), subscription.filter.followSymlinks,
+                FileStatus(path, followLinks: false)?.isSymbolicLink == true, FileStatus(path)?.isDirectory == true
+            {
+                // A link to a folder: watched like a folder created here.
                 handleFolderEvent(event, path: path, subscription: subscription)
             } else {
-                report(path, to: subscription)
+                subscription.report(path, Self.change(event))
             }
         }
+    }
+
+    /// The change an event stands for.
+    private static func change(_ event: RawInotifyEvent) -> FileChange {
+        if event.has(IN_CREATE) || event.has(IN_MOVED_TO) { return .created }
+        if event.has(IN_DELETE) || event.has(IN_MOVED_FROM) { return .removed }
+        return .modified
     }
 
     private func handleFolderEvent(_ event: RawInotifyEvent, path: String, subscription: WatchSubscription) {
         if event.has(IN_MOVED_FROM) {
             pendingMoves[event.cookie] = WatchedFolder(subscription: subscription.id, path: path)
-            report(path, to: subscription)
+            subscription.report(path, .removed)
         } else if event.has(IN_MOVED_TO), let move = pendingMoves.removeValue(forKey: event.cookie),
             move.subscription == subscription.id
         {
             rename(move.path, to: path, subscription: subscription.id)
-            report(path, to: subscription)
+            subscription.report(path, .created)
             scanFiles(path, for: subscription)
         } else if event.has(IN_CREATE) || event.has(IN_MOVED_TO) {
             // A new folder (or one moved in): watch it, then report everything already in it,
             // because files created before the watch was added produce no event.
-            report(path, to: subscription)
+            subscription.report(path, .created)
             if let error = watchTree(path, for: subscription, reportFiles: true) {
-                subscription.continuation.yield(.warning(error.description))
+                subscription.continuation.yield(error.isWatchLimit ? .limitReached(error.description) : .warning(error.description))
             }
-        } else {
-            report(path, to: subscription)
+        } else if event.has(IN_DELETE) {
+            subscription.report(path, .removed)
         }
     }
 
@@ -147,13 +165,11 @@ final class HubState: @unchecked Sendable {
             subscription.continuation.yield(.overflow)
             // Folders created while events were lost are not watched yet.
             for root in subscription.roots {
-                _ = watchTree(root, for: subscription, reportFiles: false)
+                if let error = watchTree(root, for: subscription, reportFiles: false), error.isWatchLimit {
+                    subscription.continuation.yield(.limitReached(error.description))
+                }
             }
         }
-    }
-
-    private func report(_ path: String, to subscription: WatchSubscription) {
-        subscription.continuation.yield(.changed(path))
     }
 
     // MARK: The watch map
@@ -161,12 +177,13 @@ final class HubState: @unchecked Sendable {
     /// Watches `root` and every folder below it; with `reportFiles`, reports every entry found.
     private func watchTree(_ root: String, for subscription: WatchSubscription, reportFiles: Bool) -> WatchError? {
         var failure: WatchError?
-        let walker = DirectoryWalker(skip: { subscription.ignores($0) })
+        let walker = DirectoryWalker(
+            skip: { subscription.ignores($0, isDirectory: $1) }, followSymlinks: subscription.filter.followSymlinks)
         walker.walk(
             root,
             visitFolder: { folder in
                 guard failure == nil else { return false }
-                if reportFiles, folder != root { self.report(folder, to: subscription) }
+                if reportFiles, folder != root { subscription.report(folder, .created) }
                 let watched = WatchedFolder(subscription: subscription.id, path: folder)
                 if self.descriptors[watched] != nil { return true }
                 let wd = inotify_add_watch(self.fd, folder, InotifyHub.eventMask)
@@ -178,13 +195,15 @@ final class HubState: @unchecked Sendable {
                     }
                     return false
                 }
-                self.owners[wd, default: []].removeAll { $0.subscription == subscription.id }
+                // The kernel gives one descriptor per folder: a folder reached again through a
+                // symbolic link (or a link cycle) is watched once, under its first path.
+                if self.owners[wd]?.contains(where: { $0.subscription == subscription.id }) == true { return false }
                 self.owners[wd, default: []].append(Owner(subscription: subscription.id, path: folder))
                 self.descriptors[watched] = wd
                 return true
             },
             visitFile: { file in
-                if reportFiles { self.report(file, to: subscription) }
+                if reportFiles { subscription.report(file, .created) }
             })
         return failure
     }
@@ -224,12 +243,14 @@ final class HubState: @unchecked Sendable {
     }
 
     private func scanFiles(_ folder: String, for subscription: WatchSubscription) {
-        DirectoryWalker(skip: { subscription.ignores($0) }).walk(
+        DirectoryWalker(
+            skip: { subscription.ignores($0, isDirectory: $1) }, followSymlinks: subscription.filter.followSymlinks
+        ).walk(
             folder,
             visitFolder: { path in
-                if path != folder { self.report(path, to: subscription) }
+                if path != folder { subscription.report(path, .created) }
                 return true
             },
-            visitFile: { self.report($0, to: subscription) })
+            visitFile: { subscription.report($0, .created) })
     }
 }

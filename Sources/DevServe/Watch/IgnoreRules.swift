@@ -4,71 +4,116 @@ import Glibc
 import Darwin
 #endif
 
-/// Decides which paths the watcher leaves alone.
+/// Decides which paths the watcher leaves alone, with `.gitignore` semantics.
 ///
-/// Patterns follow the familiar `.gitignore` shape:
-/// - a pattern without `/` (`node_modules`, `*.swp`) matches any single path component, so it
-///   ignores a file or a whole folder wherever it appears;
-/// - a pattern with `/` (`dist/assets`, `docs/**/*.tmp`) is anchored at the watched folder and
-///   matched component by component, with `**` standing for any number of folders;
-/// - a pattern that matches a folder ignores everything below it.
+/// - A pattern without `/` (`node_modules`, `*.swp`) matches a file or folder name at any depth.
+/// - A pattern with `/` at the start or in the middle (`/dist`, `docs/**/*.tmp`) is anchored at
+///   the folder the rules belong to, matched component by component; `**` stands for any number
+///   of folders.
+/// - A trailing `/` (`build/`) matches folders only.
+/// - `!pattern` re-includes what an earlier pattern excluded; the last matching pattern wins.
+///   As in git, nothing below an excluded folder can be re-included.
+/// - A pattern that matches a folder ignores everything below it.
 public struct IgnoreRules: Sendable {
     /// What devserve never watches: version control, build folders, dependencies and the files
-    /// editors write next to the real ones while saving.
-    public static let defaultPatterns = [".git", ".build", "node_modules", "*.swp", "*.swx", "*~", ".#*", "4913"]
+    /// editors write next to the real ones while saving (vim, emacs, JetBrains, Kate).
+    public static let defaultPatterns = [
+        ".git", ".build", "node_modules", "*.swp", "*.swx", "*~", ".#*", "4913", "*___jb_tmp___",
+        "*___jb_old___", "*.kate-swp",
+    ]
 
-    private enum Rule: Sendable {
-        case anyComponent(String)
-        case anchored([String])
+    private struct Rule: Sendable {
+        var components: [String]
+        var anchored: Bool
+        var negated: Bool
+        var directoryOnly: Bool
+
+        func matches(_ path: ArraySlice<String>, isDirectory: Bool) -> Bool {
+            if directoryOnly && !isDirectory { return false }
+            if anchored { return IgnoreRules.matchesWhole(components[...], path) }
+            guard let name = path.last else { return false }
+            return IgnoreRules.matches(components[0], name)
+        }
     }
 
     private let rules: [Rule]
 
     /// Creates rules from the default patterns plus `patterns`.
     public init(patterns: [String], includeDefaults: Bool = true) {
-        let all = (includeDefaults ? Self.defaultPatterns : []) + patterns
-        self.rules = all.compactMap { raw in
-            var pattern = Substring(raw)
-            while pattern.hasSuffix("/") { pattern = pattern.dropLast() }
-            while pattern.hasPrefix("./") { pattern = pattern.dropFirst(2) }
-            if pattern.hasPrefix("/") { pattern = pattern.dropFirst() }
-            guard !pattern.isEmpty else { return nil }
-            if pattern.contains("/") {
-                return .anchored(pattern.split(separator: "/").map(String.init))
-            }
-            return .anyComponent(String(pattern))
+        self.rules = ((includeDefaults ? Self.defaultPatterns : []) + patterns).compactMap(Self.parse)
+    }
+
+    /// The rules of a `.gitignore` file's text: blank lines and `#` comments are skipped, `\#`
+    /// and `\!` escape a leading character, trailing spaces are dropped. No defaults.
+    public init(gitignore text: String) {
+        self.rules = text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline).compactMap { line in
+            var pattern = Substring(line)
+            if pattern.hasPrefix("#") { return nil }
+            while pattern.hasSuffix(" ") && !pattern.hasSuffix("\\ ") { pattern = pattern.dropLast() }
+            return Self.parse(String(pattern))
         }
     }
 
-    /// Whether `relativePath` (relative to the watched folder, `/`-separated) is ignored.
-    public func ignores(_ relativePath: some StringProtocol) -> Bool {
+    private static func parse(_ raw: String) -> Rule? {
+        var pattern = Substring(raw)
+        var negated = false
+        if pattern.hasPrefix("!") {
+            negated = true
+            pattern = pattern.dropFirst()
+        } else if pattern.hasPrefix("\\!") || pattern.hasPrefix("\\#") {
+            pattern = pattern.dropFirst()
+        }
+        var directoryOnly = false
+        while pattern.hasSuffix("/") {
+            directoryOnly = true
+            pattern = pattern.dropLast()
+        }
+        while pattern.hasPrefix("./") { pattern = pattern.dropFirst(2) }
+        var anchored = pattern.contains("/")
+        if pattern.hasPrefix("/") {
+            anchored = true
+            pattern = pattern.drop { $0 == "/" }
+        }
+        let components = pattern.split(separator: "/").map(String.init)
+        guard !components.isEmpty else { return nil }
+        return Rule(components: components, anchored: anchored, negated: negated, directoryOnly: directoryOnly)
+    }
+
+    /// Whether `relativePath` (relative to the folder the rules belong to, `/`-separated) is
+    /// ignored. `isDirectory` says whether the last component is a folder (for `name/` patterns).
+    public func ignores(_ relativePath: some StringProtocol, isDirectory: Bool = false) -> Bool {
         let components = String(relativePath).split(separator: "/").map(String.init)
-        guard !components.isEmpty else { return false }
-        for rule in rules {
-            switch rule {
-            case .anyComponent(let pattern):
-                if components.contains(where: { Self.matches(pattern, $0) }) { return true }
-            case .anchored(let pattern):
-                if Self.matchesPrefix(pattern[...], components[...]) { return true }
-            }
+        guard !components.isEmpty, !rules.isEmpty else { return false }
+        // A folder on the way that is excluded excludes everything below it.
+        for end in 1...components.count {
+            let prefix = components[..<end]
+            if excludes(prefix, isDirectory: end < components.count || isDirectory) { return true }
         }
         return false
     }
 
-    /// Whether the pattern matches `components` or any leading part of it (a folder and below).
-    private static func matchesPrefix(_ pattern: ArraySlice<String>, _ components: ArraySlice<String>) -> Bool {
-        guard let head = pattern.first else { return true }
+    /// The verdict of the last rule matching `path`.
+    private func excludes(_ path: ArraySlice<String>, isDirectory: Bool) -> Bool {
+        for rule in rules.reversed() where rule.matches(path, isDirectory: isDirectory) {
+            return !rule.negated
+        }
+        return false
+    }
+
+    /// Whether the pattern components match all of `path`, `**` standing for zero or more.
+    private static func matchesWhole(_ pattern: ArraySlice<String>, _ path: ArraySlice<String>) -> Bool {
+        guard let head = pattern.first else { return path.isEmpty }
         if head == "**" {
             let rest = pattern.dropFirst()
-            var remaining = components
+            var remaining = path
             while true {
-                if matchesPrefix(rest, remaining) { return true }
+                if matchesWhole(rest, remaining) { return true }
                 guard !remaining.isEmpty else { return false }
                 remaining = remaining.dropFirst()
             }
         }
-        guard let component = components.first, matches(head, component) else { return false }
-        return matchesPrefix(pattern.dropFirst(), components.dropFirst())
+        guard let component = path.first, matches(head, component) else { return false }
+        return matchesWhole(pattern.dropFirst(), path.dropFirst())
     }
 
     /// One component against one glob component (`*`, `?`, `[…]`), through fnmatch(3).

@@ -43,10 +43,11 @@ final class InotifyHub: Sendable {
     @discardableResult
     static func prepare() -> Result<InotifyHub, WatchError> { shared }
 
-    /// The events devserve listens to: writes, creation, deletion and moves. Not reads or opens
-    /// (serving a file would trigger a rebuild) and not attribute changes (`chmod`).
+    /// The events devserve listens to: writes, creation, deletion, moves and attribute changes
+    /// (`touch` counts, `chmod` is filtered out later). Not reads or opens: serving a file would
+    /// trigger a rebuild.
     static let eventMask: UInt32 = UInt32(
-        IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO
+        IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO
             | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_EXCL_UNLINK)
 
     enum Command {
@@ -185,12 +186,23 @@ struct RawInotifyEvent {
 /// A watch failure worth a one-line message.
 public struct WatchError: Error, CustomStringConvertible, Sendable {
     public let description: String
-    init(_ description: String) { self.description = description }
+    /// Whether inotify's watch limit was reached (polling can take over).
+    public let isWatchLimit: Bool
+    init(_ description: String, isWatchLimit: Bool = false) {
+        self.description = description
+        self.isWatchLimit = isWatchLimit
+    }
 
     /// The message for `ENOSPC` from `inotify_add_watch`.
     static func watchLimit(at path: String) -> WatchError {
-        WatchError("inotify watch limit reached at \(path): fs.inotify.max_user_watches = "
-            + "\(InotifyHub.readSysctl("max_user_watches")); raise it with "
-            + "`sudo sysctl fs.inotify.max_user_watches=524288`")
+        let limit = InotifyHub.readSysctl("max_user_watches")
+        var message = "inotify watch limit reached at \(path): fs.inotify.max_user_watches = \(limit)"
+        // Inside a user namespace (containers) its own, lower limit may be the one hit.
+        if let text = try? String(contentsOfFile: "/proc/sys/user/max_inotify_watches", encoding: .utf8),
+            let own = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), let global = Int(limit), own < global
+        {
+            message += " (user.max_inotify_watches = \(own) here)"
+        }
+        return WatchError(message + "; raise it with `sudo sysctl fs.inotify.max_user_watches=524288`", isWatchLimit: true)
     }
 }

@@ -4,8 +4,8 @@ import Synchronization
 ///
 /// New folders are watched as they appear and everything already in them is reported, renamed
 /// folders keep reporting under their new name, removed folders are forgotten, and a queue
-/// overflow is reported as ``WatchEvent/overflow``. Ignored paths (see ``IgnoreRules``) are never
-/// watched or reported.
+/// overflow is reported as ``WatchEvent/overflow``. Ignored paths (see ``WatchFilter``) are never
+/// watched or reported. Symbolic links to folders are followed, each folder once.
 public final class InotifyWatcher: FileWatcher {
     private static let nextID = Atomic<Int>(1)
 
@@ -15,16 +15,15 @@ public final class InotifyWatcher: FileWatcher {
     private let fences = Atomic<UInt64>(0)
     private let continuation: AsyncStream<WatchEvent>.Continuation
 
-    /// Starts watching `folders` (absolute paths). Returns once every folder is watched.
+    /// Starts watching the filter's folders. Returns once every folder is watched.
     /// - Throws: ``WatchError`` when inotify cannot be used or the watch limit is reached.
-    public init(folders: [String], ignore: IgnoreRules) async throws {
+    public init(filter: WatchFilter) async throws {
         self.hub = try InotifyHub.shared.get()
         self.id = Self.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let (stream, continuation) = AsyncStream.makeStream(of: WatchEvent.self, bufferingPolicy: .unbounded)
         self.events = stream
         self.continuation = continuation
-        let roots = folders.map { $0.count > 1 && $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-        let subscription = WatchSubscription(id: id, roots: roots, ignore: ignore, continuation: continuation)
+        let subscription = WatchSubscription(id: id, filter: filter, continuation: continuation)
         let hub = self.hub
         let id = self.id
         // However the stream ends (stop(), or its consumer going away), the hub drops the watches.

@@ -1,15 +1,28 @@
+/// What happened to a path.
+public enum FileChange: String, Sendable, Equatable {
+    /// Created, or moved in.
+    case created
+    /// Written (or touched).
+    case modified
+    /// Deleted, or moved away.
+    case removed
+}
+
 /// What a ``FileWatcher`` reports.
 public enum WatchEvent: Sendable, Equatable {
     /// A file or folder at this absolute path was created, written, removed or renamed.
-    case changed(String)
-    /// The kernel dropped events (`IN_Q_OVERFLOW`): anything under the watched folders may have
-    /// changed.
+    case changed(String, FileChange)
+    /// The kernel dropped events (`IN_Q_OVERFLOW`), or the watcher changed: anything under the
+    /// watched folders may have changed.
     case overflow
     /// Everything that happened before ``FileWatcher/insertFence()`` returned this number has
     /// been reported.
     case fence(UInt64)
-    /// Something the user should know about (for example the watch limit was reached).
+    /// Something the user should know about.
     case warning(String)
+    /// inotify's watch limit was reached while watching a new folder; the message names the
+    /// limit. ``FallbackWatcher`` answers it by polling instead.
+    case limitReached(String)
 }
 
 /// A source of file-system changes: the first stage of the pipeline.

@@ -1,16 +1,16 @@
 /// One watcher's share of the hub: its folders, its ignore rules and where its events go.
 struct WatchSubscription: Sendable {
     let id: Int
-    /// Absolute paths of the watched folders, without a trailing `/`.
-    let roots: [String]
-    let ignore: IgnoreRules
+    let filter: WatchFilter
     let continuation: AsyncStream<WatchEvent>.Continuation
 
-    /// Whether an absolute path under one of the roots is ignored.
-    func ignores(_ path: String) -> Bool {
-        for root in roots where path == root || path.hasPrefix(root + "/") {
-            return ignore.ignores(path.dropFirst(root.count))
-        }
-        return false
+    var roots: [String] { filter.roots }
+
+    func ignores(_ path: String, isDirectory: Bool) -> Bool {
+        filter.ignores(path, isDirectory: isDirectory)
+    }
+
+    func report(_ path: String, _ change: FileChange) {
+        continuation.yield(.changed(path, change))
     }
 }

@@ -81,6 +81,19 @@ final class SSEClient: Sendable {
         }
     }
 
+    /// The next event named `name`, skipping heartbeats and the events named in `skipping`
+    /// (for example a build started by a trailing event of an earlier write); fails on any other.
+    func expect(_ name: String, skipping: Set<String>, within limit: Duration = .seconds(20)) async throws -> SSEEvent {
+        while true {
+            guard let event = try await next(within: limit, "`\(name)`") else {
+                throw TestFailure("/__hmr ended while waiting for `\(name)`")
+            }
+            if event.event == name { return event }
+            if event.event == "heartbeat" || skipping.contains(event.event) { continue }
+            throw TestFailure("expected `\(name)` on /__hmr, got `\(event.event)`: \(event.data)")
+        }
+    }
+
     func close() { reader.cancel() }
 }
 

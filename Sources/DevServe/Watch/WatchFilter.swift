@@ -1,0 +1,58 @@
+/// What a watcher watches: its folders, and which paths under them it leaves alone.
+///
+/// Two sets of rules apply: the defaults plus `--ignore` patterns, relative to each watched
+/// folder, and the project's `.gitignore`, relative to the project folder. The `.gitignore` never
+/// hides ``exempt`` (the served folder when there is no build command: it is then usually the
+/// output of a watcher outside devserve, and often listed in `.gitignore`).
+public struct WatchFilter: Sendable {
+    /// Absolute paths of the watched folders, without a trailing `/`.
+    public let roots: [String]
+    /// Rules relative to each watched folder.
+    public let rules: IgnoreRules
+    /// Rules relative to ``projectFolder`` (its `.gitignore`), if any.
+    public let projectRules: IgnoreRules?
+    public let projectFolder: String
+    /// A folder the project rules never apply to (nor to anything below it).
+    public let exempt: String?
+    /// Whether symbolic links to folders are followed (each folder is watched once, so cycles
+    /// cannot trap the watcher).
+    public let followSymlinks: Bool
+
+    public init(
+        roots: [String], rules: IgnoreRules, projectRules: IgnoreRules? = nil, projectFolder: String = "/",
+        exempt: String? = nil, followSymlinks: Bool = true
+    ) {
+        self.roots = roots.map(Self.trimmed)
+        self.rules = rules
+        self.projectRules = projectRules
+        self.projectFolder = Self.trimmed(projectFolder)
+        self.exempt = exempt.map(Self.trimmed)
+        self.followSymlinks = followSymlinks
+    }
+
+    /// Reads `.gitignore` in `projectFolder`, if there is one.
+    public static func gitignore(in projectFolder: String) -> IgnoreRules? {
+        let path = trimmed(projectFolder) + "/.gitignore"
+        guard let bytes = FileBytes.read(path) else { return nil }
+        return IgnoreRules(gitignore: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Whether an absolute path under one of the roots is ignored.
+    public func ignores(_ path: String, isDirectory: Bool) -> Bool {
+        for root in roots where Self.isUnder(path, root) {
+            if rules.ignores(path.dropFirst(root.count), isDirectory: isDirectory) { return true }
+            break
+        }
+        guard let projectRules, Self.isUnder(path, projectFolder) else { return false }
+        if let exempt, Self.isUnder(path, exempt) || Self.isUnder(exempt, path) { return false }
+        return projectRules.ignores(path.dropFirst(projectFolder.count), isDirectory: isDirectory)
+    }
+
+    static func isUnder(_ path: String, _ folder: String) -> Bool {
+        folder == "/" || path == folder || path.hasPrefix(folder + "/")
+    }
+
+    private static func trimmed(_ path: String) -> String {
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+}
