@@ -52,9 +52,6 @@ public struct DevServer: Service {
         for folder in configuration.watchFolders where !Self.isFolder(folder) {
             throw DevServeError("the folder to watch does not exist: \(folder)")
         }
-        for folder in configuration.outputFolders ?? [] where !Self.isFolder(folder) {
-            throw DevServeError("the output folder does not exist: \(folder)")
-        }
         let filter = WatchFilter(
             roots: configuration.watchFolders, rules: IgnoreRules(patterns: configuration.ignore),
             projectRules: configuration.useGitignore ? WatchFilter.gitignore(in: configuration.projectFolder) : nil,

@@ -104,7 +104,7 @@ public struct ShellBuildRunner: BuildRunner {
                 case .signaled: nil
                 }
             if result.closureResult.timedOut, let timeout {
-                output += "\n[devserve: build timed out after \(timeout.formatted()) and was stopped]\n"
+                output += "\n[devserve: build timed out after \(Self.seconds(timeout)) and was stopped]\n"
                 return BuildResult(exitCode: nil, output: output, duration: clock.now - start, timedOut: true)
             }
             if case .signaled(let signal) = result.terminationStatus {
@@ -115,6 +115,12 @@ public struct ShellBuildRunner: BuildRunner {
             let reason = Task.isCancelled ? "build cancelled" : "cannot run /bin/sh -c \(command) in \(directory): \(error)"
             return BuildResult(exitCode: nil, output: reason, duration: clock.now - start)
         }
+    }
+
+    /// `1 s`, `2.5 s`.
+    private static func seconds(_ duration: Duration) -> String {
+        let tenths = Int(duration / .milliseconds(100))
+        return tenths % 10 == 0 ? "\(tenths / 10) s" : "\(Double(tenths) / 10) s"
     }
 
     /// Output kept from a build.

@@ -94,6 +94,31 @@ final class SSEClient: Sendable {
         }
     }
 
+    /// Waits for one whole build (`building`, then `built`) and returns the `built` event.
+    func expectBuild(within limit: Duration = .seconds(20)) async throws -> SSEEvent {
+        _ = try await expect("building", within: limit)
+        return try await expect("built", within: limit)
+    }
+
+    /// Collects the changed paths of successive builds until `wanted` have all been seen (or
+    /// `limit` passes), and waits for that build to end; returns every path seen and the number
+    /// of builds.
+    func collectChanges(until wanted: Set<String>, within limit: Duration = .seconds(20)) async throws -> (Set<String>, Int) {
+        var seen = Set<String>()
+        var builds = 0
+        while !wanted.isSubset(of: seen) {
+            do {
+                let building = try await expect("building", skipping: ["built", "error"], within: limit)
+                seen.formUnion(building.changed)
+                builds += 1
+            } catch {
+                throw TestFailure("\(error); never reported: \(wanted.subtracting(seen).sorted())")
+            }
+        }
+        _ = try await expect("built", skipping: ["error"], within: limit)
+        return (seen, builds)
+    }
+
     func close() { reader.cancel() }
 }
 

@@ -22,7 +22,26 @@ struct FixtureCopy {
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Fixtures/\(name)"), to: folder)
     }
 
+    /// An empty project folder (named `project`), with `files` written into it; in memory
+    /// (`/dev/shm`, where it exists) when asked, for tests that write faster than a disk's
+    /// journal allows (on ext4 a truncating write can take a millisecond).
+    init(files: [String: String], inMemory: Bool = false) throws {
+        let shm = URL(fileURLWithPath: "/dev/shm")
+        let temporary = inMemory && FileManager.default.isWritableFile(atPath: shm.path) ? shm : FileManager.default.temporaryDirectory
+        let base = temporary.appendingPathComponent("devserve-test-\(UUID().uuidString)")
+        folder = base.appendingPathComponent("project")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (path, text) in files { try write(path, text) }
+    }
+
     var path: String { folder.resolvingSymlinksInPath().path }
+
+    /// A folder next to the project (outside it), created empty.
+    func sibling(_ name: String) throws -> String {
+        let url = folder.resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url.path
+    }
 
     func url(_ relative: String) -> URL { URL(fileURLWithPath: path).appendingPathComponent(relative) }
 
@@ -147,4 +166,41 @@ func waitUntil(_ what: String, within limit: Duration = .seconds(10), _ conditio
     _ = try await withTimeout(limit, what) {
         while !condition() { try await Task.sleep(for: .milliseconds(10)) }
     }
+}
+
+extension TestServer {
+    /// A server over a new project made of `files`: it serves `dist/`, watches the whole project
+    /// and runs `build` (a shell command, run in the project). `body` gets an event stream
+    /// connected after the start-up build (whose last event, `built` or `error`, is returned in
+    /// `startup`).
+    static func withProject(
+        files: [String: String], build: String, inMemory: Bool = false,
+        _ configure: (inout DevServeConfiguration, FixtureCopy) -> Void = { _, _ in },
+        _ body: (_ server: TestServer, _ project: FixtureCopy, _ events: SSEClient, _ startup: SSEEvent) async throws -> Void
+    ) async throws {
+        let project = try FixtureCopy(files: files, inMemory: inMemory)
+        defer { project.remove() }
+        try FileManager.default.createDirectory(at: project.url("dist"), withIntermediateDirectories: true)
+        var configuration = DevServeConfiguration(
+            root: project.path + "/dist", watchFolders: [project.path], projectFolder: project.path, buildCommand: build)
+        configure(&configuration, project)
+        try await with(configuration) { server in
+            // Everything after event 0 replays the start-up build, whether it ended yet or not.
+            let events = try await server.events(lastEventID: "\(server.server.hub.instance)-0")
+            defer { events.close() }
+            _ = try await events.expect("hello")
+            _ = try await events.expect("building")
+            guard let startup = try await events.next(within: .seconds(30), "the start-up build's end") else {
+                throw TestFailure("/__hmr ended during the start-up build")
+            }
+            try await body(server, project, events, startup)
+        }
+    }
+}
+
+/// Whether a process is gone (or a zombie, which no longer runs).
+func processIsGone(_ pid: Int32) -> Bool {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+    guard let close = status.lastIndex(of: ")") else { return true }
+    return status[status.index(close, offsetBy: 2)...].hasPrefix("Z")
 }

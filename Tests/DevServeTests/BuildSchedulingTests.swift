@@ -1,0 +1,144 @@
+import DevServe
+import Foundation
+import Testing
+
+/// Debounce limits, `--on-busy`, `--build-timeout`, `--output`, and the stress test, with real
+/// builds (shell scripts) and real process groups.
+@Suite(.timeLimit(.minutes(3))) struct BuildSchedulingTests {
+    /// A build that copies `src/` to `dist/`; with `mode` containing `slow`, it first starts a
+    /// grandchild that sleeps (its pid goes to `pidFile`) and waits for it.
+    static func slowWhenAsked(pidFile: String) -> String {
+        """
+        if grep -q slow mode 2>/dev/null; then sh -c 'sleep 300' & echo $! > '\(pidFile)'; wait; fi; \
+        mkdir -p dist && cp -R src/. dist/
+        """
+    }
+
+    @Test func aWriterThatNeverPausesCannotStarveTheBuild() async throws {
+        let site = try FixtureCopy("site")
+        defer { site.remove() }
+        let configuration = DevServeConfiguration(
+            root: site.path, projectFolder: site.path, debounce: .milliseconds(300), debounceMax: .milliseconds(500))
+        try await TestServer.with(configuration) { server in
+            let events = try await server.events()
+            defer { events.close() }
+            _ = try await events.expect("hello")
+            let writing = Locked(true)
+            let writer = Task {
+                // Bounded: at most 20 s of writes, 20 ms apart (never the 300 ms pause the
+                // trailing debounce waits for).
+                for i in 0..<1000 where writing.value {
+                    try SaveStyle.write("tick \(i)", to: site.path + "/ticker.txt")
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            defer { writer.cancel() }
+            let building = try await events.expect("building", within: .seconds(10))
+            #expect(writing.value, "the batch came while the writer was still writing")
+            #expect(building.changed == ["ticker.txt"])
+            writing.set(false)
+            try await writer.value
+        }
+    }
+
+    @Test func restartStopsTheRunningBuildsWholeProcessGroupAndStartsOver() async throws {
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("devserve-pid-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
+        try await TestServer.withProject(
+            files: ["src/index.html": "v1", "mode": "fast"], build: Self.slowWhenAsked(pidFile: pidFile),
+            { configuration, _ in configuration.onBusy = .restart }
+        ) { server, project, events, startup in
+            #expect(startup.event == "built")
+            try project.write("mode", "slow")
+            _ = try await events.expect("building")
+            try await waitUntil("the slow build started its grandchild") {
+                (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) } != nil
+            }
+            let grandchild = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect(!processIsGone(grandchild))
+
+            try project.write("mode", "fast")
+            try project.write("src/index.html", "v2")
+            let restarted = try await events.expect("building")
+            #expect(Set(restarted.changed) == ["mode", "src/index.html"], "the new build has every change")
+            let built = try await events.expect("built")
+            #expect(built.json["outputs"] as? [String] == ["/index.html"])
+            try await waitUntil("the stopped build's grandchild is gone") { processIsGone(grandchild) }
+            #expect(try project.read("dist/index.html") == "v2")
+        }
+    }
+
+    @Test func aHungBuildIsStoppedAtItsTimeoutAndReported() async throws {
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("devserve-pid-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
+        try await TestServer.withProject(
+            files: ["src/index.html": "v1", "mode": "slow"], build: "echo starting; " + Self.slowWhenAsked(pidFile: pidFile),
+            { configuration, _ in configuration.buildTimeout = .seconds(1) }
+        ) { server, project, events, startup in
+            #expect(startup.event == "error")
+            #expect(startup.json["exitCode"] as? Int == -1)
+            let output = try #require(startup.json["output"] as? String)
+            #expect(output.hasPrefix("starting\n"), "the output so far is kept")
+            #expect(output.contains("[devserve: build timed out after 1 s and was stopped]"))
+            let grandchild = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+            try await waitUntil("the timed-out build's grandchild is gone") { processIsGone(grandchild) }
+
+            try project.write("mode", "fast")
+            _ = try await events.expect("building")
+            _ = try await events.expect("built")
+        }
+    }
+
+    @Test func buildsWritingIntoTheWatchedTreeBuildOncePerChange() async throws {
+        // The build writes dist/ (served) and gen/ (not served), both inside the watched project.
+        let build = "mkdir -p dist gen && cp -R src/. dist/ && date +%s%N > gen/stamp && cp -R src/. gen/"
+        try await TestServer.withProject(
+            files: ["src/a.js": "a"], build: build,
+            { configuration, project in configuration.outputFolders = [project.path + "/dist", project.path + "/gen"] }
+        ) { server, project, events, _ in
+            for (index, file) in ["src/a.js", "src/b.js", "src/c.css", "src/a.js"].enumerated() {
+                try project.write(file, "version \(index)")
+                let building = try await events.expect("building")
+                #expect(building.changed == [file], "exactly the real change, never the build's own writes")
+                _ = try await events.expect("built")
+            }
+            try project.write("src/sentinel.txt", "x")
+            let last = try await events.expect("building")
+            #expect(last.changed == ["src/sentinel.txt"])
+        }
+    }
+
+    @Test func twoThousandWritesAcrossTwoHundredFilesMakeAtMostThreeBuilds() async throws {
+        let files = (0..<200).map { "src/f\($0).txt" }
+        try await TestServer.withProject(
+            files: Dictionary(uniqueKeysWithValues: files.map { ($0, "start") }),
+            build: "mkdir -p dist && cat src/*.txt > dist/all.txt", inMemory: true
+        ) { server, project, events, startup in
+            #expect(startup.event == "built")
+            let clock = ContinuousClock()
+            let started = clock.now
+            for round in 0..<10 {
+                for file in files { try SaveStyle.write("\(file) round \(round)\n", to: project.path + "/" + file) }
+            }
+            let writing = clock.now - started
+            #expect(writing < .seconds(1), "2,000 writes took \(writing)")
+            let expected = files.sorted().map { "\($0) round 9\n" }.joined()
+
+            var builds = 0
+            while true {
+                let building = try await events.expect("building")
+                builds += 1
+                _ = try await events.expect("built")
+                let all = try project.read("dist/all.txt")
+                if all == expected { break }
+                #expect(builds < 3, "build \(builds) did not see the final content of every file")
+                if builds >= 3 { break }
+                _ = building
+            }
+            #expect(builds <= 3, "\(builds) builds for one burst")
+            try project.write("src/sentinel.md", "x")
+            let next = try await events.expect("building")
+            #expect(next.changed == ["src/sentinel.md"], "no build of the burst was left over")
+        }
+    }
+}
