@@ -133,11 +133,7 @@ struct DevServeCommand: AsyncParsableCommand {
             maxClients: maxClients,
             requestTimeout: .milliseconds(Int(requestTimeout * 1000)))
 
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .warning
-            return handler
-        }
+        LoggingSystem.bootstrap { _ in OneLineLogHandler() }
         let reporter = Reporter(json: json, color: !json && isatty(1) != 0)
         let logger = Logger(label: "devserve")
         let server = DevServer(configuration: configuration, logger: logger) { url in reporter.listening(url) }

@@ -18,23 +18,30 @@ enum Devserve {
         return (result.terminationStatus, result.standardError)
     }
 
-    /// Runs devserve with `arguments`, hands it to `body` (its URL from the first `--json` line,
-    /// the rest of its stdout lines, its pid), then sends SIGTERM and expects a prompt exit with
-    /// code 0. Returns what it printed on stderr.
+    /// Runs devserve with `arguments`, hands it to `body` (its URL from the first line, JSON
+    /// with `--json`, the rest of its stdout lines, its pid), then sends SIGTERM and expects a
+    /// prompt exit with code 0. Returns what it printed on stderr. `launcher` runs devserve
+    /// through another program that `exec`s it (`unshare …`), keeping the pid.
     @discardableResult
     static func run(
-        _ arguments: [String], _ body: @escaping (RunningDevserve) async throws -> Void
+        _ arguments: [String], launcher: [String] = [], stopWith signal: Signal = .terminate,
+        _ body: @escaping (RunningDevserve) async throws -> Void
     ) async throws -> String {
+        let executable = launcher.first ?? binary
+        let allArguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [binary] + arguments
         let result = try await Subprocess.run(
-            .path(.init(binary)), arguments: .init(arguments), input: .none, output: .sequence,
+            .path(.init(executable)), arguments: .init(allArguments), input: .none, output: .sequence,
             error: .string(limit: 1 << 16)
         ) { execution in
             let lines = LineReader(execution.standardOutput.strings())
             let first = try #require(try await lines.next(), "devserve printed nothing")
-            let listening = try #require(
-                try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any], "not JSON: \(first)")
-            #expect(listening["type"] as? String == "listening")
-            let url = try #require(listening["url"] as? String)
+            var url = first
+            if first.hasPrefix("{") {
+                let listening = try #require(
+                    try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any], "not JSON: \(first)")
+                #expect(listening["type"] as? String == "listening")
+                url = try #require(listening["url"] as? String)
+            }
             #expect(url.hasPrefix("http://"))
             do {
                 try await body(RunningDevserve(url: url, lines: lines, pid: execution.processIdentifier.value))
@@ -42,8 +49,8 @@ enum Devserve {
                 try? execution.send(signal: .kill)
                 throw error
             }
-            try execution.send(signal: .terminate)
-            try await withTimeout(.seconds(10), "devserve did not exit after SIGTERM") {
+            try execution.send(signal: signal)
+            try await withTimeout(.seconds(10), "devserve did not exit after \(signal)") {
                 while try await lines.next() != nil {}
             }
         }

@@ -69,8 +69,9 @@ final class SSEClient: Sendable {
 
     /// The next event named `name`, skipping heartbeats; fails on any other event.
     func expect(_ name: String, within limit: Duration = .seconds(20)) async throws -> SSEEvent {
+        let deadline = ContinuousClock.now + limit  // for the whole wait, heartbeats included
         while true {
-            guard let event = try await next(within: limit, "`\(name)`") else {
+            guard let event = try await next(within: deadline - .now, "`\(name)`") else {
                 throw TestFailure("/__hmr ended while waiting for `\(name)`")
             }
             if event.event == "heartbeat" { continue }
@@ -84,8 +85,9 @@ final class SSEClient: Sendable {
     /// The next event named `name`, skipping heartbeats and the events named in `skipping`
     /// (for example a build started by a trailing event of an earlier write); fails on any other.
     func expect(_ name: String, skipping: Set<String>, within limit: Duration = .seconds(20)) async throws -> SSEEvent {
+        let deadline = ContinuousClock.now + limit
         while true {
-            guard let event = try await next(within: limit, "`\(name)`") else {
+            guard let event = try await next(within: deadline - .now, "`\(name)`") else {
                 throw TestFailure("/__hmr ended while waiting for `\(name)`")
             }
             if event.event == name { return event }
