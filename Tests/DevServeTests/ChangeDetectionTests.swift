@@ -1,5 +1,6 @@
 import DevServe
 import Foundation
+import Subprocess
 import Testing
 
 #if canImport(Glibc)
@@ -132,18 +133,18 @@ enum SaveStyle: String, CaseIterable, Sendable, CustomTestStringConvertible {
     func gitCheckoutOfManyFilesIsOneBatch(_ mode: WatchMode) async throws {
         try await withSite(mode, debounce: .milliseconds(200)) { _, site, events in
             let files = (0..<60).map { "pages/p\($0).html" }
-            try git(site, "init", "-q", "-b", "main")
+            try await git(site, "init", "-q", "-b", "main")
             for file in files { try site.write(file, "v1 \(file)") }
-            try git(site, "add", "-A")
-            try git(site, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "v1")
+            try await git(site, "add", "-A")
+            try await git(site, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "v1")
             _ = try await events.collectChanges(until: Set(files))
-            try git(site, "checkout", "-qb", "next")
+            try await git(site, "checkout", "-qb", "next")
             for file in files { try site.write(file, "v2 \(file)") }
-            try git(site, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "v2")
+            try await git(site, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "v2")
             _ = try await events.collectChanges(until: Set(files))
             try await expectNothingElse(events, site, "commit")
 
-            try git(site, "checkout", "-q", "main")
+            try await git(site, "checkout", "-q", "main")
             let building = try await events.expect("building", skipping: ["built"])
             #expect(Set(building.changed) == Set(files), "one batch with exactly the checked-out files (.git is ignored)")
             #expect(try site.read("pages/p7.html") == "v1 pages/p7.html")
@@ -158,14 +159,14 @@ enum SaveStyle: String, CaseIterable, Sendable, CustomTestStringConvertible {
             for i in 0..<5 { try SaveStyle.write("f\(i)", to: "\(outside)/f\(i).txt") }
             try FileManager.default.createDirectory(atPath: "\(outside)/deep/er", withIntermediateDirectories: true)
             try SaveStyle.write("deep", to: "\(outside)/deep/er/x.txt")
-            try run("/bin/cp", "-r", outside, site.path + "/copied")
+            try await run("/bin/cp", "-r", outside, site.path + "/copied")
             _ = try await events.collectChanges(until: ["copied/f0.txt", "copied/f4.txt", "copied/deep/er/x.txt"])
 
             // tar x of a tree.
             let archive = try site.sibling("archive") + "/tree.tar"
-            try run("/bin/tar", "-cf", archive, "-C", outside, ".")
+            try await run("/bin/tar", "-cf", archive, "-C", outside, ".")
             try FileManager.default.createDirectory(atPath: site.path + "/unpacked", withIntermediateDirectories: true)
-            try run("/bin/tar", "-xf", archive, "-C", site.path + "/unpacked")
+            try await run("/bin/tar", "-xf", archive, "-C", site.path + "/unpacked")
             _ = try await events.collectChanges(until: ["unpacked/f3.txt", "unpacked/deep/er/x.txt"])
 
             // Moved in from outside the tree (a rename, not a copy).
@@ -274,23 +275,21 @@ enum SaveStyle: String, CaseIterable, Sendable, CustomTestStringConvertible {
         }
     }
 
-    private func git(_ site: FixtureCopy, _ arguments: String...) throws {
-        try run("/usr/bin/git", ["-C", site.path] + arguments)
+    private func git(_ site: FixtureCopy, _ arguments: String...) async throws {
+        try await run("/usr/bin/git", ["-C", site.path] + arguments)
     }
 
-    private func run(_ executable: String, _ arguments: String...) throws {
-        try run(executable, arguments)
+    private func run(_ executable: String, _ arguments: String...) async throws {
+        try await run(executable, arguments)
     }
 
-    private func run(_ executable: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("\(executable) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+    /// Runs a tool with swift-subprocess (Foundation's `Process.waitUntilExit` can hang when many
+    /// tests start processes at once).
+    private func run(_ executable: String, _ arguments: [String]) async throws {
+        let result = try await Subprocess.run(
+            .path(.init(executable)), arguments: .init(arguments), output: .discarded, error: .string(limit: 1 << 14))
+        guard result.terminationStatus == .exited(0) else {
+            throw TestFailure("\(executable) \(arguments.joined(separator: " ")): \(result.terminationStatus) \(result.standardError)")
         }
     }
 }

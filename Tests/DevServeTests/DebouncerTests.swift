@@ -36,6 +36,60 @@ import Testing
         #expect(pull.batch == ChangeBatch(paths: ["a.css", "b.js"]))
     }
 
+    @Test func aBatchIsDueAtMaxWaitEvenIfChangesKeepComing() async throws {
+        let clock = TestClock()
+        let debouncer = Debouncer(interval: .milliseconds(20), maxWait: .milliseconds(100), clock: clock)
+        let pull = Pull(debouncer)
+        for step in 0..<9 {
+            debouncer.add("busy-\(step).txt")
+            await clock.advance(by: .milliseconds(10))  // never the 20 ms pause
+        }
+        await Task.megaYield()
+        #expect(pull.batch == nil, "90 ms after the first change: not yet")
+        debouncer.add("last.txt")
+        await clock.advance(by: .milliseconds(10))
+        try await pull.task.value
+        #expect(pull.batch?.paths.count == 10, "due 100 ms after the first change")
+    }
+
+    @Test func aFileStillOpenForWritingHoldsTheBatchUntilItIsClosed() async throws {
+        let clock = TestClock()
+        let debouncer = Debouncer(interval: .milliseconds(20), maxWait: .seconds(1), clock: clock)
+        let pull = Pull(debouncer)
+        debouncer.add("index.html", .written)  // write(), then a slow fsync() before close()
+        await clock.advance(by: .milliseconds(200))
+        await Task.megaYield()
+        #expect(pull.batch == nil, "the save is not finished")
+        debouncer.add("index.html", .closed)
+        await clock.advance(by: .milliseconds(20))
+        try await pull.task.value
+        #expect(pull.batch == ChangeBatch(paths: ["index.html"]))
+
+        let stuck = Pull(debouncer)
+        debouncer.add("server.log", .written)  // never closed: due at maxWait
+        await clock.advance(by: .seconds(1))
+        try await stuck.task.value
+        #expect(stuck.batch == ChangeBatch(paths: ["server.log"]))
+    }
+
+    @Test func filesThatCameAndWentAreNotInTheBatch() {
+        var batch = ChangeBatch()
+        batch.insert(".index.html.tmp", .created)
+        batch.insert(".index.html.tmp", .modified)
+        batch.insert(".index.html.tmp", .removed)
+        batch.insert("index.html", .created)
+        batch.insert("old.css", .removed)
+        batch.insert("old.css", .created)
+        #expect(batch.paths == ["index.html", "old.css"])
+        var temporaryOnly = ChangeBatch()
+        temporaryOnly.insert("x.tmp", .created)
+        temporaryOnly.insert("x.tmp", .removed)
+        #expect(temporaryOnly.isEmpty)
+        var closedOnly = ChangeBatch()
+        closedOnly.insert("opened-for-writing.txt", .closed)
+        #expect(closedOnly.isEmpty, "opened for writing and closed without a write")
+    }
+
     @Test func nothingIsDueWithoutChanges() async throws {
         let clock = TestClock()
         let debouncer = Debouncer(interval: .milliseconds(20), clock: clock)

@@ -30,3 +30,33 @@ import Testing
         #expect(!IgnoreRules(patterns: [], includeDefaults: false).ignores(".git/HEAD"))
     }
 }
+
+@Suite struct GitignoreRulesTests {
+    let rules = IgnoreRules(gitignore: """
+        # comment
+        *.log
+        !keep.log
+        /dist
+        build/
+        docs/**/draft.md
+        \\#literal
+        \\!bang
+        trailing.txt   \n
+        """)
+
+    @Test func gitignoreSemantics() {
+        #expect(rules.ignores("a.log") && rules.ignores("x/y/a.log"))
+        #expect(!rules.ignores("keep.log") && !rules.ignores("x/keep.log"), "negation re-includes")
+        #expect(rules.ignores("dist") && rules.ignores("dist/app.js") && !rules.ignores("src/dist/app.js"), "anchored")
+        #expect(rules.ignores("build", isDirectory: true) && rules.ignores("src/build/x.o"))
+        #expect(!rules.ignores("build"), "a file named build is not the folder pattern build/")
+        #expect(rules.ignores("docs/draft.md") && rules.ignores("docs/a/b/draft.md") && !rules.ignores("docs/final.md"))
+        #expect(rules.ignores("#literal") && rules.ignores("!bang") && rules.ignores("trailing.txt"))
+        #expect(!rules.ignores("# comment") && !rules.ignores("comment"))
+    }
+
+    @Test func nothingBelowAnExcludedFolderComesBack() {
+        let rules = IgnoreRules(gitignore: "vendor/\n!vendor/keep.js\n")
+        #expect(rules.ignores("vendor/keep.js"), "as in git: the folder is excluded, so its files are too")
+    }
+}

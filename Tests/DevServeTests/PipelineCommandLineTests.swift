@@ -6,8 +6,16 @@ import Testing
 /// limit (lowered for one process inside a user namespace, so the machine's limit is untouched).
 @Suite(.timeLimit(.minutes(3))) struct PipelineCommandLineTests {
     /// `unshare` running devserve in a new user namespace whose inotify watch limit is `limit`.
-    static func withWatchLimit(_ limit: Int) -> [String] {
-        ["/usr/bin/unshare", "--user", "--map-root-user", "/bin/sh", "-c",
+    /// Fails with a clear message where user namespaces are not allowed.
+    static func withWatchLimit(_ limit: Int) async throws -> [String] {
+        let probe = try await Subprocess.run(
+            .path("/usr/bin/unshare"),
+            arguments: ["--user", "--map-root-user", "/bin/sh", "-c", "echo 5 > /proc/sys/user/max_inotify_watches"],
+            output: .discarded, error: .discarded)
+        guard probe.terminationStatus == .exited(0) else {
+            throw TestFailure("these tests need user namespaces (`unshare --user --map-root-user`) to lower the watch limit for one process")
+        }
+        return ["/usr/bin/unshare", "--user", "--map-root-user", "/bin/sh", "-c",
          "echo \(limit) > /proc/sys/user/max_inotify_watches && exec \"$0\" \"$@\""]
     }
 
@@ -57,7 +65,7 @@ import Testing
         let site = try FixtureCopy("site")
         defer { site.remove() }
         for i in 0..<30 { try site.write("pages/p\(i)/index.html", "\(i)") }
-        let stderr = try await Devserve.run([site.path, "--port", "0", "--json"], launcher: Self.withWatchLimit(10)) { devserve in
+        let stderr = try await Devserve.run([site.path, "--port", "0", "--json"], launcher: try await Self.withWatchLimit(10)) { devserve in
             let events = try await SSEClient.connect(devserve.url + "__hmr", lastEventID: nil)
             defer { events.close() }
             _ = try await events.expect("hello")
@@ -74,7 +82,7 @@ import Testing
     @Test func reachingTheLimitWhileRunningSwitchesToPolling() async throws {
         let site = try FixtureCopy("site")
         defer { site.remove() }
-        let stderr = try await Devserve.run([site.path, "--port", "0", "--json"], launcher: Self.withWatchLimit(12)) { devserve in
+        let stderr = try await Devserve.run([site.path, "--port", "0", "--json"], launcher: try await Self.withWatchLimit(12)) { devserve in
             let events = try await SSEClient.connect(devserve.url + "__hmr", lastEventID: nil)
             defer { events.close() }
             _ = try await events.expect("hello")

@@ -2,13 +2,20 @@
 ///
 /// A path that appeared and disappeared within the batch (an editor's temporary file, written
 /// and then renamed over the real one) is left out, so every save style counts as one change of
-/// the real file.
+/// the real file; so is a file that was only opened for writing and closed.
 public struct ChangeBatch: Sendable, Equatable {
     private struct Entry: Equatable {
-        var first: FileChange
-        var last: FileChange
-        /// Created and gone again within the batch.
-        var isTransient: Bool { first == .created && last == .removed }
+        /// The first and last change, `closed` aside.
+        var first: FileChange?
+        var last: FileChange?
+        /// Not a change: created and gone again within the batch, or only closed.
+        var isTransient: Bool { first == nil || (first == .created && last == .removed) }
+
+        mutating func record(_ change: FileChange) {
+            guard change != .closed else { return }
+            if first == nil { first = change }
+            last = change
+        }
     }
 
     /// Paths relative to the project folder (or absolute when outside it), first change first.
@@ -27,21 +34,16 @@ public struct ChangeBatch: Sendable, Equatable {
     public var isEmpty: Bool { !everything && !order.contains { entries[$0]?.isTransient == false } }
 
     public mutating func insert(_ path: String, _ change: FileChange = .modified) {
-        if var entry = entries[path] {
-            entry.last = change
-            entries[path] = entry
-        } else {
-            entries[path] = Entry(first: change, last: change)
-            order.append(path)
-        }
+        if entries[path] == nil { order.append(path) }
+        entries[path, default: Entry()].record(change)
     }
 
     /// Adds every change of `other` after this batch's.
     public mutating func merge(_ other: ChangeBatch) {
         for path in other.order {
             guard let entry = other.entries[path] else { continue }
-            insert(path, entry.first)
-            insert(path, entry.last)
+            insert(path, entry.first ?? .closed)
+            insert(path, entry.last ?? .closed)
         }
         if other.everything { everything = true }
     }

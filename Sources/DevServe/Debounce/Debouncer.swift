@@ -4,6 +4,11 @@ import Synchronization
 /// (a trailing debounce), or at the latest `maxWait` after the first one, so a writer that never
 /// pauses cannot starve the build.
 ///
+/// With `maxWait`, a batch with a file still open for writing (``FileChange/written`` not yet
+/// followed by ``FileChange/closed``) waits for the close, up to `maxWait`: an editor that
+/// `fsync`s before closing (vim, Foundation's `Data.write`) can pause longer than the interval
+/// in the middle of one save, and that save must be one build, not two.
+///
 /// Changes go in with ``add(_:)`` from any task; the one consumer pulls batches with ``next()``.
 /// Because batches are pulled, changes that arrive while the consumer is busy (building) pile up
 /// into a single batch that is ready as soon as the consumer asks again: no change is lost and no
@@ -13,6 +18,8 @@ public final class Debouncer<C: Clock>: Sendable where C.Duration == Duration {
         var batch = ChangeBatch()
         var deadline: C.Instant?
         var latest: C.Instant?
+        /// Files written and not closed yet.
+        var writing: Set<String> = []
         var waiter: CheckedContinuation<Void, Never>?
     }
 
@@ -34,7 +41,7 @@ public final class Debouncer<C: Clock>: Sendable where C.Duration == Duration {
     /// Adds a change and pushes the batch's deadline back to `interval` from now (but not past
     /// `maxWait` after the batch's first change).
     public func add(_ path: String, _ change: FileChange = .modified) {
-        record { $0.insert(path, change) }
+        record(writing: path, change) { $0.insert(path, change) }
     }
 
     /// Records that anything may have changed (events were lost).
@@ -42,14 +49,21 @@ public final class Debouncer<C: Clock>: Sendable where C.Duration == Duration {
         record { $0.markEverything() }
     }
 
-    private func record(_ change: (inout ChangeBatch) -> Void) {
+    private func record(writing path: String? = nil, _ kind: FileChange = .modified, _ change: (inout ChangeBatch) -> Void) {
         let now = clock.now
-        let waiter = state.withLock { state in
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             change(&state.batch)
+            if let path {
+                if kind == .written { state.writing.insert(path) } else { state.writing.remove(path) }
+            }
             if state.latest == nil, let maxWait { state.latest = now.advanced(by: maxWait) }
             var deadline = now.advanced(by: interval)
-            if let latest = state.latest, latest < deadline { deadline = latest }
+            if let latest = state.latest, latest < deadline || !state.writing.isEmpty { deadline = latest }
+            let earlier = state.deadline.map { deadline < $0 } ?? true
             state.deadline = deadline
+            // The consumer sleeps until the old deadline: wake it only if this one is earlier
+            // (the first change, or a close that ends a save).
+            guard earlier else { return nil }
             defer { state.waiter = nil }
             return state.waiter
         }
@@ -61,27 +75,34 @@ public final class Debouncer<C: Clock>: Sendable where C.Duration == Duration {
     public func next() async throws -> ChangeBatch {
         while true {
             try Task.checkCancellation()
-            let deadline = state.withLock { $0.deadline }
-            guard let deadline else {
-                await waitForFirstChange()
-                continue
-            }
-            if clock.now < deadline { try await clock.sleep(until: deadline, tolerance: nil) }
-            let batch = state.withLock { state -> ChangeBatch? in
-                // A change during the sleep moved the deadline: sleep again.
-                guard state.deadline == deadline else { return nil }
+            let now = clock.now
+            let (deadline, batch) = state.withLock { state -> (C.Instant?, ChangeBatch?) in
+                guard let deadline = state.deadline, deadline <= now else { return (state.deadline, nil) }
                 defer { state = State() }
-                return state.batch
+                return (deadline, state.batch)
             }
             if let batch { return batch }
+            await sleep(until: deadline)
         }
     }
 
-    private func waitForFirstChange() async {
+    /// Sleeps until `deadline` (forever when nil), or until a change sets an earlier one.
+    private func sleep(until deadline: C.Instant?) async {
+        await withTaskGroup(of: Void.self) { group in
+            if let deadline {
+                group.addTask { try? await self.clock.sleep(until: deadline, tolerance: nil) }
+            }
+            group.addTask { await self.waitForEarlierDeadline(than: deadline) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func waitForEarlierDeadline(than deadline: C.Instant?) async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state in
-                    if state.deadline != nil || Task.isCancelled { return true }
+                    if state.deadline != deadline || Task.isCancelled { return true }
                     state.waiter = continuation
                     return false
                 }

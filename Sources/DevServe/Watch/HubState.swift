@@ -123,7 +123,8 @@ final class HubState: @unchecked Sendable {
     private static func change(_ event: RawInotifyEvent) -> FileChange {
         if event.has(IN_CREATE) || event.has(IN_MOVED_TO) { return .created }
         if event.has(IN_DELETE) || event.has(IN_MOVED_FROM) { return .removed }
-        return .modified
+        if event.has(IN_CLOSE_WRITE) { return .closed }
+        return .written
     }
 
     private func handleFolderEvent(_ event: RawInotifyEvent, path: String, subscription: WatchSubscription) {

@@ -2,8 +2,13 @@
 public enum FileChange: String, Sendable, Equatable {
     /// Created, or moved in.
     case created
-    /// Written (or touched).
+    /// Its content may have changed (a write seen by polling, or `touch`).
     case modified
+    /// Data was written, and the writer may still be writing: its save ends with ``closed``.
+    case written
+    /// Closed after being opened for writing: a save is complete. Alone (opened for writing,
+    /// closed without writing) it is not a change.
+    case closed
     /// Deleted, or moved away.
     case removed
 }

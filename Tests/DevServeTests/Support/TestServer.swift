@@ -117,10 +117,14 @@ struct TestServer {
     /// Stops the server gracefully, as SIGTERM does; cancels it if that takes too long.
     func stop() async {
         await group.triggerGracefulShutdown()
+        let task = self.task
         do {
-            _ = try await withTimeout(.seconds(10), "the server did not stop gracefully") { try await task.value }
+            // Awaiting a task's value ignores cancellation: at the time limit, cancel the server
+            // itself, so a server that does not stop fails the test instead of hanging it.
+            _ = try await withTimeout(.seconds(10), "the server did not stop gracefully") {
+                try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+            }
         } catch {
-            task.cancel()
             Issue.record(error)
         }
     }
