@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// Watch → debounce → build → publish, with real builds over a copy of `Fixtures/build-project`.
-@Suite struct BuildPipelineTests {
+@Suite(.timeLimit(.minutes(3))) struct BuildPipelineTests {
     /// Serves `dist/` of the project, watches the whole project and builds with `build.sh`.
     func withProject(
         build: String = "./build.sh", _ body: (TestServer, FixtureCopy) async throws -> Void

@@ -3,7 +3,7 @@ import Subprocess
 import Testing
 
 /// The `devserve` executable itself: its one-line errors, its output and its shutdown.
-@Suite struct CommandLineTests {
+@Suite(.timeLimit(.minutes(3))) struct CommandLineTests {
     @Test func aMissingFolderIsAOneLineErrorAndExitCode1() async throws {
         let (status, error) = try await Devserve.runToEnd(["/no/such/folder", "--port", "0"])
         #expect(status == .exited(1))

@@ -3,7 +3,7 @@ import ConcurrencyExtras
 import DevServe
 import Testing
 
-@Suite struct DebouncerTests {
+@Suite(.timeLimit(.minutes(3))) struct DebouncerTests {
     /// Starts pulling one batch; `done` holds it once it is due.
     final class Pull: Sendable {
         let done = Locked<ChangeBatch?>(nil)

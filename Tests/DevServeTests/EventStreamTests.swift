@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// `/__hmr` over real HTTP: real file writes, real events.
-@Suite struct EventStreamTests {
+@Suite(.timeLimit(.minutes(3))) struct EventStreamTests {
     func withSite(_ body: (TestServer, FixtureCopy) async throws -> Void) async throws {
         try await TestServer.withSite({ $0.heartbeat = .milliseconds(300) }, body)
     }

@@ -5,7 +5,7 @@ import Testing
 
 /// Property-based tests of the request-path normaliser and the resolver: whatever a target is
 /// made of, it is refused, or it resolves inside the root to a file the deny list allows.
-@Suite struct PathPolicyPropertyTests {
+@Suite(.timeLimit(.minutes(3))) struct PathPolicyPropertyTests {
     /// Pieces of hostile and ordinary targets, glued together at random.
     static let pieces = [
         "/", "//", ".", "..", "%2e", "%2E", "%2e%2e", "%252e", "%2f", "%2F", "%5c", "\\", "%00", "%c0%ae", "%c0%af",

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// The static file server, over real HTTP against a copy of `Fixtures/site`.
-@Suite struct StaticFileTests {
+@Suite(.timeLimit(.minutes(3))) struct StaticFileTests {
     func withSite(inject: Bool = true, _ body: (TestServer, FixtureCopy) async throws -> Void) async throws {
         try await TestServer.withSite({ $0.injectClient = inject }, body)
     }
