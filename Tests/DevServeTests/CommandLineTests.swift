@@ -57,25 +57,28 @@ import Testing
         }
     }
 
-    @Test func sigtermStopsTheBuildsWholeProcessGroup() async throws {
+    /// SIGTERM, and Ctrl-C (SIGINT), stop the build's whole process group.
+    @Test(arguments: ["TERM", "INT"])
+    func stoppingDevserveStopsTheBuildsWholeProcessGroup(_ signalName: String) async throws {
         let site = try FixtureCopy("site")
         defer { site.remove() }
         let pidFile = site.folder.deletingLastPathComponent().appendingPathComponent("grandchild.pid").path
-        // The build starts a grandchild that ignores SIGTERM and sleeps, and waits for it.
-        let build = "(trap '' TERM; exec sleep 300) & echo $! > '\(pidFile)'; wait"
+        // The build starts a grandchild that ignores SIGTERM and SIGINT and sleeps, and waits for it.
+        let build = "(trap '' TERM INT; exec sleep 300) & echo $! > '\(pidFile)'; wait"
         let grandchild = Locked<Int32>(0)
-        try await Devserve.run([site.path, "--port", "0", "--json", "--build", build]) { devserve in
+        let signal: Signal = signalName == "TERM" ? .terminate : .interrupt
+        try await Devserve.run([site.path, "--port", "0", "--json", "--build", build], stopWith: signal) { devserve in
             #expect(try await devserve.lines.next()?.contains(#""type":"building""#) == true)
             try await waitUntil("the build wrote the grandchild's pid") {
                 ((try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) != nil
             }
             let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-            #expect(kill(pid, 0) == 0, "the grandchild runs")
+            #expect(!processIsGone(pid), "the grandchild runs")
             grandchild.set(pid)
         }
         // devserve exited with 0 (checked by run); the grandchild went with it.
         let pid = grandchild.value
-        try await waitUntil("the build's grandchild \(pid) is gone") { kill(pid, 0) != 0 && errno == ESRCH }
+        try await waitUntil("the build's grandchild \(pid) is gone after SIG\(signalName)") { processIsGone(pid) }
     }
 
     @Test(arguments: [

@@ -2,7 +2,7 @@ import Foundation
 import Subprocess
 import Testing
 
-/// The pipeline as users run it: the terminal line per build, signals, and the inotify watch
+/// The pipeline as users run it: the terminal line per build, and the inotify watch
 /// limit (lowered for one process inside a user namespace, so the machine's limit is untouched).
 @Suite(.timeLimit(.minutes(3))) struct PipelineCommandLineTests {
     /// `unshare` running devserve in a new user namespace whose inotify watch limit is `limit`.
@@ -41,24 +41,6 @@ import Testing
             // The failed build wrote nothing: the fixed one wrote all three files.
             #expect(built.wholeMatch(of: #/built in \d+ ms · /.*/src/app\.js changed · 3 outputs updated/#) != nil, "\(built)")
         }
-    }
-
-    @Test func ctrlCStopsTheBuildsWholeProcessGroup() async throws {
-        let site = try FixtureCopy("site")
-        defer { site.remove() }
-        let pidFile = site.folder.deletingLastPathComponent().appendingPathComponent("grandchild.pid").path
-        let build = "(trap '' INT TERM; exec sleep 300) & echo $! > '\(pidFile)'; wait"
-        let grandchild = Locked<Int32>(0)
-        try await Devserve.run([site.path, "--port", "0", "--json", "--build", build], stopWith: .interrupt) { devserve in
-            try await waitUntil("the build wrote the grandchild's pid") {
-                ((try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) != nil
-            }
-            let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-            #expect(!processIsGone(pid))
-            grandchild.set(pid)
-        }
-        let pid = grandchild.value
-        try await waitUntil("the build's grandchild \(pid) is gone after Ctrl-C") { processIsGone(pid) }
     }
 
     @Test func atTheWatchLimitDevserveSaysSoAndPollsInstead() async throws {

@@ -29,26 +29,36 @@ public struct DiagnosticParser: Sendable {
             guard found.count < Self.limit else { break }
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             guard line.count < 4096 else { continue }
-            if let match = line.wholeMatch(of: forms.compilerForm) {
+            // Cheap tests first: most lines of a long log match no form at all.
+            let hasDigit = line.contains(where: \.isNumber)
+            if hasDigit, line.contains(":"), let match = line.wholeMatch(of: forms.compilerForm) {
                 found.append(make(match.1, match.2, match.3, match.4, match.5))
                 pending = nil
-            } else if let match = line.wholeMatch(of: forms.tscPrettyForm) ?? line.wholeMatch(of: forms.tscForm) {
+            } else if hasDigit, line.contains("TS"),
+                let match = line.wholeMatch(of: forms.tscPrettyForm) ?? line.wholeMatch(of: forms.tscForm)
+            {
                 found.append(make(match.1, match.2, match.3, match.4, match.5))
                 pending = nil
-            } else if let match = line.wholeMatch(of: forms.esbuildHeader) {
+            } else if line.contains("["), let match = line.wholeMatch(of: forms.esbuildHeader) {
                 pending = (match.1.lowercased() == "error" ? .error : .warning, String(match.2))
-            } else if let match = line.wholeMatch(of: forms.sassHeader) {
+            } else if line.first == "E" || line.first == "W" || line.first == "D",
+                let match = line.wholeMatch(of: forms.sassHeader)
+            {
                 pending = (match.1 == "Error" ? .error : .warning, String(match.2))
-            } else if let waiting = pending, let match = line.wholeMatch(of: forms.esbuildLocation) ?? line.wholeMatch(of: forms.sassLocation) {
+            } else if hasDigit, let waiting = pending,
+                let match = line.wholeMatch(of: forms.esbuildLocation) ?? line.wholeMatch(of: forms.sassLocation)
+            {
                 found.append(Diagnostic(
                     file: relative(match.1), line: Int(match.2) ?? 0, column: Int(match.3),
                     severity: waiting.severity, message: waiting.message))
                 pending = nil
-            } else if let file = eslintFile, let match = line.wholeMatch(of: forms.eslintEntry) {
+            } else if hasDigit, let file = eslintFile, let match = line.wholeMatch(of: forms.eslintEntry) {
                 found.append(Diagnostic(
                     file: relative(file[...]), line: Int(match.1) ?? 0, column: Int(match.2),
                     severity: match.3 == "error" ? .error : .warning, message: String(match.4)))
-            } else if line.wholeMatch(of: forms.eslintFileLine) != nil {
+            } else if let first = line.first, !first.isWhitespace, line.contains("."),
+                line.wholeMatch(of: forms.eslintFileLine) != nil
+            {
                 eslintFile = String(line)
             } else if line.isEmpty {
                 eslintFile = nil

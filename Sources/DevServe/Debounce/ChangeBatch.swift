@@ -50,9 +50,6 @@ public struct ChangeBatch: Sendable, Equatable {
 
     public mutating func markEverything() { everything = true }
 
-    /// Whether the path's last change removed it.
-    public func wasRemoved(_ path: String) -> Bool { entries[path]?.last == .removed }
-
     /// The list sent to clients: `["."]` when everything may have changed.
     public var reported: [String] { everything ? ["."] + paths : paths }
 

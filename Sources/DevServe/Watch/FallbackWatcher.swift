@@ -9,7 +9,6 @@ import Synchronization
 public final class FallbackWatcher: FileWatcher {
     private struct State {
         var inner: any FileWatcher
-        var polling: Bool
         /// Inner fence number → our fence number, for the current inner watcher.
         var fences: [UInt64: UInt64] = [:]
         var nextFence: UInt64 = 1
@@ -36,7 +35,7 @@ public final class FallbackWatcher: FileWatcher {
             warning = Self.fallbackMessage(error.description, pollInterval)
             inner = await PollingWatcher(filter: filter, interval: pollInterval)
         }
-        state = Mutex(State(inner: inner, polling: warning != nil))
+        state = Mutex(State(inner: inner))
         if let warning { continuation.yield(.warning(warning)) }
         forward(inner)
         continuation.onTermination = { [weak self] _ in
@@ -45,9 +44,6 @@ public final class FallbackWatcher: FileWatcher {
             forwarding.withLock { $0 }?.cancel()
         }
     }
-
-    /// Whether polling has taken over.
-    public var isPolling: Bool { state.withLock { $0.polling } }
 
     public func insertFence() -> UInt64 {
         state.withLock { state in
@@ -86,7 +82,6 @@ public final class FallbackWatcher: FileWatcher {
         let (old, pending) = state.withLock { state in
             defer {
                 state.inner = poller
-                state.polling = true
                 state.fences = [:]
             }
             return (state.inner, state.fences.values.sorted())
