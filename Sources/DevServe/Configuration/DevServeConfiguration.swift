@@ -118,7 +118,7 @@ public struct DevServeConfiguration: Sendable {
     public var buildOutputFolders: [String] {
         guard buildCommand != nil else { return [] }
         if let outputFolders { return outputFolders }
-        let inside = watchFolders.contains { root == $0 || root.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
+        let inside = watchFolders.contains { FolderPath.contains($0, root) }
         return inside ? [root] : []
     }
 }

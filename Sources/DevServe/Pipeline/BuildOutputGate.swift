@@ -20,7 +20,7 @@ final class BuildOutputGate: Sendable {
     /// Whether a change to `path` (absolute) should be dropped.
     func drops(_ path: String) -> Bool {
         guard !outputFolders.isEmpty, state.withLock({ $0.building }) else { return false }
-        return outputFolders.contains { path == $0 || path.hasPrefix($0 + "/") }
+        return outputFolders.contains { FolderPath.contains($0, path) }
     }
 
     /// Runs `build`, dropping its writes until `watcher` has delivered all of them.

@@ -36,8 +36,8 @@ struct BuildHoldMiddleware<Context: RequestContext>: RouterMiddleware {
     /// output folder, `/sub/` for an output folder inside the root, nothing for one outside.
     static func prefixes(outputFolders: [String], root: String) -> [String] {
         outputFolders.compactMap { folder in
-            if WatchFilter.isUnder(root, folder) { return "/" }
-            if WatchFilter.isUnder(folder, root) { return "/" + folder.dropFirst(root == "/" ? 1 : root.count + 1) + "/" }
+            if FolderPath.contains(folder, root) { return "/" }
+            if FolderPath.contains(root, folder) { return "/" + folder.dropFirst(root == "/" ? 1 : root.count + 1) + "/" }
             return nil
         }
     }

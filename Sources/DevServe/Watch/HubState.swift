@@ -20,7 +20,7 @@ final class HubState: @unchecked Sendable {
 
         /// Whether this folder is `folder` or lies below it, for the same subscription.
         func isUnder(_ folder: WatchedFolder) -> Bool {
-            subscription == folder.subscription && (path == folder.path || path.hasPrefix(folder.path + "/"))
+            subscription == folder.subscription && FolderPath.contains(folder.path, path)
         }
     }
 
@@ -141,9 +141,7 @@ final class HubState: @unchecked Sendable {
             // A new folder (or one moved in): watch it, then report everything already in it,
             // because files created before the watch was added produce no event.
             subscription.report(path, .created)
-            if let error = watchTree(path, for: subscription, reportFiles: true) {
-                subscription.continuation.yield(error.isWatchLimit ? .limitReached(error.description) : .warning(error.description))
-            }
+            if let error = watchTree(path, for: subscription, reportFiles: true) { subscription.report(error) }
         } else if event.has(IN_DELETE) {
             subscription.report(path, .removed)
         }
@@ -166,9 +164,7 @@ final class HubState: @unchecked Sendable {
             subscription.continuation.yield(.overflow)
             // Folders created while events were lost are not watched yet.
             for root in subscription.roots {
-                if let error = watchTree(root, for: subscription, reportFiles: false), error.isWatchLimit {
-                    subscription.continuation.yield(.limitReached(error.description))
-                }
+                if let error = watchTree(root, for: subscription, reportFiles: false) { subscription.report(error) }
             }
         }
     }
@@ -178,9 +174,7 @@ final class HubState: @unchecked Sendable {
     /// Watches `root` and every folder below it; with `reportFiles`, reports every entry found.
     private func watchTree(_ root: String, for subscription: WatchSubscription, reportFiles: Bool) -> WatchError? {
         var failure: WatchError?
-        let walker = DirectoryWalker(
-            skip: { subscription.ignores($0, isDirectory: $1) }, followSymlinks: subscription.filter.followSymlinks)
-        walker.walk(
+        subscription.filter.walker.walk(
             root,
             visitFolder: { folder in
                 guard failure == nil else { return false }
@@ -244,9 +238,7 @@ final class HubState: @unchecked Sendable {
     }
 
     private func scanFiles(_ folder: String, for subscription: WatchSubscription) {
-        DirectoryWalker(
-            skip: { subscription.ignores($0, isDirectory: $1) }, followSymlinks: subscription.filter.followSymlinks
-        ).walk(
+        subscription.filter.walker.walk(
             folder,
             visitFolder: { path in
                 if path != folder { subscription.report(path, .created) }

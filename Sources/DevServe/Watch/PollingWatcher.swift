@@ -89,7 +89,7 @@ public final class PollingWatcher: FileWatcher {
     /// Every path under the roots with its status.
     private func scan() -> [String: FileStatus] {
         var snapshot: [String: FileStatus] = [:]
-        let walker = DirectoryWalker(skip: { self.filter.ignores($0, isDirectory: $1) }, followSymlinks: filter.followSymlinks)
+        let walker = filter.walker
         for root in filter.roots {
             walker.walk(
                 root,

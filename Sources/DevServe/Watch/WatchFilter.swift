@@ -37,19 +37,20 @@ public struct WatchFilter: Sendable {
         return IgnoreRules(gitignore: String(decoding: bytes, as: UTF8.self))
     }
 
+    /// A walker over the watched tree that skips ignored paths and follows links as configured.
+    var walker: DirectoryWalker {
+        DirectoryWalker(skip: { ignores($0, isDirectory: $1) }, followSymlinks: followSymlinks)
+    }
+
     /// Whether an absolute path under one of the roots is ignored.
     public func ignores(_ path: String, isDirectory: Bool) -> Bool {
-        for root in roots where Self.isUnder(path, root) {
+        for root in roots where FolderPath.contains(root, path) {
             if rules.ignores(path.dropFirst(root.count), isDirectory: isDirectory) { return true }
             break
         }
-        guard let projectRules, Self.isUnder(path, projectFolder) else { return false }
-        if let exempt, Self.isUnder(path, exempt) || Self.isUnder(exempt, path) { return false }
+        guard let projectRules, FolderPath.contains(projectFolder, path) else { return false }
+        if let exempt, FolderPath.contains(exempt, path) || FolderPath.contains(path, exempt) { return false }
         return projectRules.ignores(path.dropFirst(projectFolder.count), isDirectory: isDirectory)
-    }
-
-    static func isUnder(_ path: String, _ folder: String) -> Bool {
-        folder == "/" || path == folder || path.hasPrefix(folder + "/")
     }
 
     private static func trimmed(_ path: String) -> String {

@@ -13,4 +13,9 @@ struct WatchSubscription: Sendable {
     func report(_ path: String, _ change: FileChange) {
         continuation.yield(.changed(path, change))
     }
+
+    /// A folder that could not be watched: the watch limit (polling takes over), or a warning.
+    func report(_ error: WatchError) {
+        continuation.yield(error.isWatchLimit ? .limitReached(error.description) : .warning(error.description))
+    }
 }
