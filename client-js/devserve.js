@@ -1,95 +1,206 @@
 /*
  * devserve browser client — injected into every HTML page as
- * <script src="/__hmr/client.js">. Listens to the server's Server-Sent Events
- * on /__hmr and reloads the page, hot-swaps CSS, or shows a build-error
- * overlay. Plain classic script, no dependencies.
+ * <script src="/__hmr/client.js">. Follows the server's Server-Sent Events on
+ * /__hmr and reloads the page, hot-swaps CSS and images, or shows a
+ * build-error overlay. Plain classic script, no dependencies.
+ *
+ * All tabs of an origin share one event stream, because a browser allows only
+ * about six HTTP/1.1 connections per host. Best first:
+ *   1. a SharedWorker running this same file holds the stream for every tab;
+ *   2. else one leader tab (a Web Lock) holds it and relays on a BroadcastChannel;
+ *   3. else each tab has its own EventSource.
+ *
+ * Page API (documented in the README):
+ *   devserve.on(type, fn) -> off()   type: connected, disconnected, building,
+ *                                    built, error; fn(data, event)
+ *   event.preventDefault()           skips the default (reload, CSS/image swap,
+ *                                    overlay, indicator)
+ *   devserve.transport               'shared-worker' | 'broadcast-channel' | 'event-source'
  */
 (function () {
   'use strict';
-  if (window.__devserve) return; // loaded twice (e.g. two script tags)
-
+  var NAME = 'devserve-1';      // worker / lock / channel name; bump when messages change
   var INITIAL_DELAY = 500;      // first reconnect delay (ms)
   var MAX_DELAY = 10000;        // backoff cap (ms), before jitter
   var JITTER = 0.3;             // up to +30% random extra delay
   var WATCHDOG_TICK = 1000;     // how often the watchdog looks (ms)
 
-  var script = document.currentScript;
-  var url = new URL('/__hmr', (script && script.src) || location.href).href;
+  // ---- the event stream: once per origin (worker or leader) or per tab ----
 
-  var source = null;            // the one live EventSource (or null)
-  var watchdog = null;          // the one watchdog interval (or null)
-  var retryTimer = null;        // pending reconnect timeout (or null)
-  var delay = INITIAL_DELAY;    // next reconnect delay (before jitter)
-  var heartbeatMs = 5000;       // updated from each hello
-  var lastActivity = 0;         // Date.now() of the last open/event
-  var instance = null;          // server instance id from the last hello
-  var lastEventId = '';         // id of the last event seen, sent back on reconnect
-  var offline = false;          // disconnect already logged?
+  // Follows /__hmr and passes each message to deliver({type, data}): hello,
+  // building, built, error, heartbeat, offline ({reason}) and log (a string).
+  // current() is the last hello with the status kept up to date since, for
+  // tabs that join later (null while disconnected).
+  function stream(url, deliver) {
+    var source = null;            // the one live EventSource (or null)
+    var watchdog = null;          // the one watchdog interval (or null)
+    var retryTimer = null;        // pending reconnect timeout (or null)
+    var delay = INITIAL_DELAY;    // next reconnect delay (before jitter)
+    var heartbeatMs = 5000;       // updated from each hello
+    var lastActivity = 0;         // Date.now() of the last open/event
+    var lastEventId = '';         // id of the last event seen, sent back on reconnect
+    var offline = false;          // disconnect already logged?
+    var current = null;
+
+    function connect() {
+      clearTimeout(retryTimer);
+      retryTimer = null;
+      if (source) source.close();
+      // A new EventSource sends no Last-Event-ID, so pass it in the query: the
+      // server then replays the events missed while disconnected.
+      var es = source = new EventSource(lastEventId ? url + '?lastEventId=' + encodeURIComponent(lastEventId) : url);
+      lastActivity = Date.now();
+
+      // Every listener ignores events from a source that is no longer current.
+      function on(type, handler) {
+        es.addEventListener(type, function (e) {
+          if (es !== source) return;
+          lastActivity = Date.now();
+          if (e.lastEventId) lastEventId = e.lastEventId;
+          handler(e);
+        });
+      }
+      on('open', function () {});
+      ['hello', 'heartbeat', 'building', 'built'].forEach(function (type) { on(type, relay); });
+      on('shutdown', function () { fail('server shut down, waiting for it to come back…'); });
+      // "error" is both our build-error event and EventSource's connection
+      // error: only the build event is a MessageEvent carrying string data.
+      on('error', function (e) {
+        if (typeof e.data === 'string') relay(e);
+        else fail('disconnected, retrying…');
+      });
+
+      clearInterval(watchdog);
+      watchdog = setInterval(function () {
+        if (Date.now() - lastActivity > 2 * heartbeatMs) fail('no heartbeat, reconnecting…');
+      }, WATCHDOG_TICK);
+    }
+
+    // Drop the connection (cancelling the browser's own retry) and schedule a
+    // reconnect with exponential backoff + jitter. Logs once per outage.
+    function fail(reason) {
+      if (!source) return;
+      source.close();
+      source = null;
+      current = null;
+      clearInterval(watchdog);
+      watchdog = null;
+      if (!offline) { offline = true; deliver({ type: 'log', data: reason }); deliver({ type: 'offline', data: { reason: reason } }); }
+      var wait = Math.round(delay * (1 + Math.random() * JITTER));
+      delay = Math.min(delay * 2, MAX_DELAY);
+      retryTimer = setTimeout(connect, wait);
+    }
+
+    function relay(e) {
+      var data;
+      try { data = JSON.parse(e.data || '{}') || {}; } catch (err) { return deliver({ type: 'log', data: 'bad event data: ' + e.data }); }
+      if (e.type === 'hello') {
+        if (data.heartbeatMs > 0) heartbeatMs = data.heartbeatMs;
+        delay = INITIAL_DELAY;
+        offline = false;
+        current = data;
+        deliver({ type: 'log', data: 'connected' });
+      } else if (current && e.type !== 'heartbeat') {
+        var error = e.type === 'error' ? data : e.type === 'building' ? (current.state || {}).error : null;
+        current.state = { status: e.type === 'built' ? 'idle' : e.type, changed: e.type === 'building' ? data.changed : [], error: error };
+      }
+      deliver({ type: e.type, data: data });
+    }
+
+    connect();
+    return { current: function () { return current; } };
+  }
+
+  // ---- role 1: the SharedWorker, relaying one stream to every tab's port ----
+
+  if (typeof SharedWorkerGlobalScope === 'function' && self instanceof SharedWorkerGlobalScope) {
+    var ports = [];
+    var shared = stream(new URL('/__hmr', location.href).href, function (msg) {
+      ports.forEach(function (port) { port.postMessage(msg); });
+    });
+    self.onconnect = function (e) {
+      var port = e.ports[0];
+      ports.push(port);
+      port.onmessage = function (m) { if (m.data === 'bye') ports.splice(ports.indexOf(port), 1); };
+      if (shared.current()) port.postMessage({ type: 'hello', data: shared.current() });
+    };
+    return;
+  }
+
+  // ---- role 2: the page ----------------------------------------------------
+
+  if (window.devserve && window.devserve.transport) return; // loaded twice (e.g. two script tags)
+  var script = document.currentScript;
+  var base = (script && script.src) || location.href;
+  var url = new URL('/__hmr', base).href;
+  var instance = null;          // server instance id from the first hello
+  var online = false;           // between a hello and an offline
+  var link = null;              // this tab's own stream (leader or per-tab), else null
   var overlay = null, indicator = null;
 
   function log(msg) { console.log('[devserve] ' + msg); }
   function parent() { return document.body || document.documentElement; }
 
-  // ---- connection management ------------------------------------------
-
-  function connect() {
-    clearTimeout(retryTimer);
-    retryTimer = null;
-    if (source) source.close();
-    // A new EventSource sends no Last-Event-ID, so pass it in the query: the
-    // server then replays the events missed while disconnected.
-    var es = source = new EventSource(lastEventId ? url + '?lastEventId=' + encodeURIComponent(lastEventId) : url);
-    lastActivity = Date.now();
-
-    // Every listener ignores events from a source that is no longer current.
-    function on(type, handler) {
-      es.addEventListener(type, function (e) {
-        if (es !== source) return;
-        lastActivity = Date.now();
-        if (e.lastEventId) lastEventId = e.lastEventId;
-        handler(e);
-      });
-    }
-    on('open', function () {});
-    on('heartbeat', function () {});
-    on('hello', json(onHello));
-    on('building', json(onBuilding));
-    on('built', json(onBuilt));
-    on('shutdown', function () { fail('server shut down, waiting for it to come back…'); });
-    // "error" is both our build-error event and EventSource's connection
-    // error: only the build event is a MessageEvent carrying string data.
-    on('error', function (e) {
-      if (typeof e.data === 'string') json(onBuildError)(e);
-      else fail('disconnected, retrying…');
-    });
-
-    clearInterval(watchdog);
-    watchdog = setInterval(function () {
-      if (Date.now() - lastActivity > 2 * heartbeatMs) fail('no heartbeat, reconnecting…');
-    }, WATCHDOG_TICK);
+  // Dispatches "devserve:TYPE" on window; false when a listener cancelled it.
+  function emit(type, data) {
+    return window.dispatchEvent(new CustomEvent('devserve:' + type, { detail: data, cancelable: true }));
   }
 
-  // Drop the connection (cancelling the browser's own retry) and schedule a
-  // reconnect with exponential backoff + jitter. Logs once per outage.
-  function fail(reason) {
-    if (!source) return;
-    source.close();
-    source = null;
-    clearInterval(watchdog);
-    watchdog = null;
-    if (!offline) { offline = true; log(reason); }
-    var wait = Math.round(delay * (1 + Math.random() * JITTER));
-    delay = Math.min(delay * 2, MAX_DELAY);
-    retryTimer = setTimeout(connect, wait);
+  var api = window.devserve = {
+    transport: 'event-source',
+    on: function (type, fn) {
+      var listener = function (e) { fn(e.detail, e); };
+      window.addEventListener('devserve:' + type, listener);
+      return function () { window.removeEventListener('devserve:' + type, listener); };
+    },
+    connected: function () { return online; }
+  };
+
+  function receive(msg) {
+    var data = msg.data;
+    if (msg.type === 'log') log(data);
+    else if (msg.type === 'hello') onHello(data);
+    else if (msg.type === 'offline') { online = false; emit('disconnected', data); }
+    else if (msg.type === 'building') { if (emit('building', data)) showIndicator(); }
+    else if (msg.type === 'built') onBuilt(data);
+    else if (msg.type === 'error') onBuildError(data);
   }
 
-  // Wrap a handler so it receives the parsed JSON payload.
-  function json(handler) {
-    return function (e) {
-      var data;
-      try { data = JSON.parse(e.data || '{}'); } catch (err) { return log('bad event data: ' + e.data); }
-      handler(data || {});
+  function viaWorker() {
+    var worker;
+    try { worker = new SharedWorker(new URL('/__hmr/client.js', base).href, { name: NAME }); } catch (e) { return false; }
+    var heard = false;
+    worker.port.onmessage = function (e) { heard = true; receive(e.data); };
+    // A worker that cannot start (blocked by a CSP, say): fall back.
+    worker.onerror = function () { if (!heard) { worker.port.close(); start(false); } };
+    window.addEventListener('pagehide', function () { worker.port.postMessage('bye'); });
+    return true;
+  }
+
+  function viaLeader() {
+    if (typeof BroadcastChannel !== 'function' || !navigator.locks) return false;
+    var channel = new BroadcastChannel(NAME);
+    var me = String(Math.random());
+    channel.onmessage = function (e) {
+      var msg = e.data;
+      if (msg.type === 'sync') {
+        if (link && link.current()) channel.postMessage({ type: 'hello', data: link.current(), to: msg.from });
+      } else if (!msg.to || msg.to === me) {
+        receive(msg);
+      }
     };
+    navigator.locks.request(NAME, function () {
+      link = stream(url, function (msg) { channel.postMessage(msg); receive(msg); });
+      return new Promise(function () {}); // lead while this page lives
+    });
+    channel.postMessage({ type: 'sync', from: me });
+    return true;
+  }
+
+  function start(worker) {
+    if (worker && typeof SharedWorker === 'function' && viaWorker()) api.transport = 'shared-worker';
+    else if (viaLeader()) api.transport = 'broadcast-channel';
+    else { api.transport = 'event-source'; link = stream(url, receive); }
   }
 
   // ---- protocol events -------------------------------------------------
@@ -100,19 +211,16 @@
       return location.reload();
     }
     instance = data.instance;
-    if (data.heartbeatMs > 0) heartbeatMs = data.heartbeatMs;
-    delay = INITIAL_DELAY;
-    offline = false;
-    log('connected');
+    online = true;
+    if (!emit('connected', data)) return;
     var state = data.state || {};
     if (state.status === 'error' && state.error) showOverlay(state.error);
     else hideOverlay();
     if (state.status === 'building') showIndicator(); else hideIndicator();
   }
 
-  function onBuilding() { showIndicator(); }
-
   function onBuilt(data) {
+    if (!emit('built', data)) return;
     hideOverlay();
     hideIndicator();
     // `outputs` lists the served files whose content changed; without it,
@@ -120,33 +228,40 @@
     var exact = Array.isArray(data.outputs);
     var files = exact ? data.outputs : (data.changed || []);
     if (exact && !files.length) return log('build changed no output, not reloading');
-    if (files.length && files.every(function (p) { return /\.css$/i.test(stripQuery(p)); })) {
-      swapCss(files);
+    var css = files.filter(function (p) { return /\.css$/i.test(stripQuery(p)); });
+    var images = files.filter(function (p) { return /\.(png|jpe?g|gif|webp|avif|svg|ico|bmp)$/i.test(stripQuery(p)); });
+    if (files.length && css.length + images.length === files.length && (!images.length || swapImages(images))) {
+      if (css.length) swapCss(css);
     } else {
       location.reload();
     }
   }
 
   function onBuildError(data) {
-    hideIndicator();
     console.error('[devserve] build failed (exit code ' + data.exitCode + ')');
+    if (!emit('error', data)) return;
+    hideIndicator();
     showOverlay(data);
   }
 
-  // ---- CSS hot swap ----------------------------------------------------
+  // ---- CSS and image hot swap ------------------------------------------
 
   function stripQuery(p) { return String(p).split(/[?#]/)[0]; }
   function basename(p) { return stripQuery(p).split('/').pop().toLowerCase(); }
+  function sameOrigin(href) { return new URL(href, location.href).origin === location.origin; }
+  function bust(href) {
+    var u = new URL(href, location.href);
+    u.searchParams.set('devserve', String(Date.now()));
+    return u.href;
+  }
+  function all(selector) { return Array.prototype.slice.call(document.querySelectorAll(selector)); }
 
   function swapCss(changed) {
     var names = changed.map(basename);
-    var links = Array.prototype.slice.call(document.querySelectorAll('link[rel~="stylesheet"]'))
-      .filter(function (link) {
-        return !link.__devserveStale && link.href && new URL(link.href, location.href).origin === location.origin;
-      });
-    var matched = links.filter(function (link) {
-      return names.indexOf(basename(new URL(link.href, location.href).pathname)) !== -1;
+    var links = all('link[rel~="stylesheet"]').filter(function (link) {
+      return !link.__devserveStale && link.href && sameOrigin(link.href);
     });
+    var matched = links.filter(function (link) { return names.indexOf(basename(new URL(link.href).pathname)) !== -1; });
     (matched.length ? matched : links).forEach(refreshLink);
     log('css updated: ' + changed.join(', '));
   }
@@ -154,15 +269,28 @@
   // Insert a cache-busted copy after the old link; drop the old one once the
   // new stylesheet has loaded (or failed), so there is no unstyled flash.
   function refreshLink(link) {
-    var u = new URL(link.href, location.href);
-    u.searchParams.set('devserve', String(Date.now()));
     var copy = link.cloneNode(false);
-    copy.setAttribute('href', u.href);
+    copy.setAttribute('href', bust(link.href));
     link.__devserveStale = true;
     var done = function () { if (link.parentNode) link.remove(); };
     copy.addEventListener('load', done);
     copy.addEventListener('error', done);
     link.parentNode.insertBefore(copy, link.nextSibling);
+  }
+
+  // Re-fetch the <img>s showing a changed image; false when none does (the
+  // image is used elsewhere, in CSS say, so the caller reloads instead).
+  function swapImages(changed) {
+    var names = changed.map(basename);
+    var matched = all('img').filter(function (img) {
+      return img.src && sameOrigin(img.src) && names.indexOf(basename(new URL(img.src).pathname)) !== -1;
+    });
+    matched.forEach(function (img) {
+      img.removeAttribute('srcset');
+      img.src = bust(img.src);
+    });
+    if (matched.length) log('images updated: ' + changed.join(', '));
+    return matched.length > 0;
   }
 
   // ---- building indicator ---------------------------------------------
@@ -179,54 +307,46 @@
   }
   function hideIndicator() { if (indicator) { indicator.remove(); indicator = null; } }
 
-  // ---- error overlay ---------------------------------------------------
+  // ---- error overlay (built from text nodes only: nothing is parsed as HTML) ----
+
+  var MONO = 'font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;';
+
+  function element(tag, css, text) {
+    var e = document.createElement(tag);
+    e.style.cssText = css;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
 
   function showOverlay(err) {
     hideOverlay();
-    overlay = document.createElement('div');
+    overlay = element('div', 'position:fixed;inset:0;z-index:2147483647;overflow:auto;' +
+      'background:rgba(24,24,24,.97);color:#eee;padding:24px;font:14px/1.5 system-ui,sans-serif');
     overlay.setAttribute('id', 'devserve-overlay');
-    overlay.style.cssText = 'position:fixed;inset:0;z-index:2147483647;overflow:auto;' +
-      'background:rgba(24,24,24,.97);color:#eee;padding:24px;font:14px/1.5 system-ui,sans-serif';
-    var close = document.createElement('button');
-    close.textContent = '×';
+    var close = element('button', 'position:absolute;top:12px;right:16px;font-size:24px;background:none;' +
+      'border:0;color:#eee;cursor:pointer', '×');
     close.setAttribute('title', 'Hide (the error stays until the next successful build)');
-    close.style.cssText = 'position:absolute;top:12px;right:16px;font-size:24px;background:none;' +
-      'border:0;color:#eee;cursor:pointer';
     close.addEventListener('click', hideOverlay);
-    var title = document.createElement('div');
-    title.textContent = 'Build failed (exit code ' + err.exitCode + ')';
-    title.style.cssText = 'font-size:18px;font-weight:bold;color:#ff6b6b;margin-bottom:12px';
-    var pre = document.createElement('pre');
-    pre.style.cssText = 'font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;margin:0';
-    pre.innerHTML = ansiToHtml(escapeHtml(err.output || '')); // escaped first
     overlay.appendChild(close);
-    overlay.appendChild(title);
+    overlay.appendChild(element('div', 'font-size:18px;font-weight:bold;color:#ff6b6b;margin-bottom:12px',
+      'Build failed (exit code ' + err.exitCode + ')'));
     (err.diagnostics || []).forEach(function (d) { overlay.appendChild(diagnosticLine(d)); });
+    var pre = element('pre', MONO + 'white-space:pre-wrap;margin:0');
+    appendAnsi(pre, err.output || '');
     overlay.appendChild(pre);
     parent().appendChild(overlay);
   }
   function hideOverlay() { if (overlay) { overlay.remove(); overlay = null; } }
 
-  // One diagnostic above the raw output: "file:line:col  severity  message" (text only).
+  // One diagnostic above the raw output: "file:line:col severity: message".
   function diagnosticLine(d) {
-    var line = document.createElement('div');
+    var line = element('div', MONO + 'margin:0 0 6px');
     line.setAttribute('class', 'devserve-diagnostic');
-    line.style.cssText = 'font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;margin:0 0 6px';
-    var where = document.createElement('b');
-    where.textContent = d.file + ':' + d.line + (d.column ? ':' + d.column : '');
-    var what = document.createElement('span');
-    what.style.color = d.severity === 'error' ? '#ff6b6b' : d.severity === 'warning' ? '#f3f99d' : '#9aedfe';
-    what.textContent = ' ' + d.severity + ': ';
-    line.appendChild(where);
-    line.appendChild(what);
+    line.appendChild(element('b', '', d.file + ':' + d.line + (d.column ? ':' + d.column : '')));
+    line.appendChild(element('span', 'color:' + (d.severity === 'error' ? '#ff6b6b' : d.severity === 'warning' ? '#f3f99d' : '#9aedfe'),
+      ' ' + d.severity + ': '));
     line.appendChild(document.createTextNode(d.message));
     return line;
-  }
-
-  function escapeHtml(s) {
-    return String(s).replace(/[&<>"']/g, function (c) {
-      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
-    });
   }
 
   var COLORS = ['#666', '#ff5c57', '#5af78e', '#f3f99d', '#57c7ff', '#ff6ac1', '#9aedfe', '#e0e0e0'];
@@ -234,37 +354,35 @@
   // CSI sequences (group 1 = params, group 2 = final byte), OSC strings, or a lone ESC.
   var ESCAPES = /\x1b(?:\[([0-?]*)[ -\/]*([@-~])|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_]?)/g;
 
-  // Input must already be HTML-escaped: escapes contain no &<>"' so they survive.
-  function ansiToHtml(text) {
-    var color = null, bold = false, open = false;
-    var html = text.replace(ESCAPES, function (seq, params, final) {
-      if (final !== 'm') return ''; // not SGR: strip
-      var codes = (params || '0').split(';');
+  // Appends text to `pre`, coloured by its ANSI SGR codes (other escapes are dropped).
+  function appendAnsi(pre, text) {
+    var color = '', bold = false, from = 0, m;
+    function flush(end) {
+      var piece = text.slice(from, end);
+      if (piece) pre.appendChild(color || bold ? element('span', (color && 'color:' + color + ';') + (bold ? 'font-weight:bold' : ''), piece) : document.createTextNode(piece));
+    }
+    ESCAPES.lastIndex = 0;
+    while ((m = ESCAPES.exec(text))) {
+      flush(m.index);
+      from = ESCAPES.lastIndex;
+      var codes = m[2] === 'm' ? (m[1] || '0').split(';') : [];
       for (var i = 0; i < codes.length; i++) {
         var n = Number(codes[i] || 0);
-        if (n === 0) { color = null; bold = false; }
+        if (n === 0) { color = ''; bold = false; }
         else if (n === 1) bold = true;
         else if (n === 22) bold = false;
-        else if (n === 39) color = null;
+        else if (n === 39) color = '';
         else if (n >= 30 && n <= 37) color = COLORS[n - 30];
         else if (n >= 90 && n <= 97) color = BRIGHT[n - 90];
         else if (n === 38 || n === 48) break; // 256/true colour: unsupported
       }
-      var out = open ? '</span>' : '';
-      open = !!(color || bold);
-      if (open) {
-        out += '<span style="' + (color ? 'color:' + color + ';' : '') + (bold ? 'font-weight:bold;' : '') + '">';
-      }
-      return out;
-    });
-    return open ? html + '</span>' : html;
+    }
+    flush(text.length);
   }
 
-  // ---- debug hook & start ----------------------------------------------
+  // ---- start -------------------------------------------------------------
 
-  window.__devserve = {
-    reconnectDelay: function () { return delay; }, // next backoff delay (before jitter)
-    connected: function () { return !!source && !offline; }
-  };
-  connect();
+  // A page restored from the back-forward cache missed events: load it afresh.
+  window.addEventListener('pageshow', function (e) { if (e.persisted) location.reload(); });
+  start(true);
 })();

@@ -164,7 +164,11 @@ import Testing
         try await withSite { server, _ in
             let (response, body) = try await server.fetch("/__hmr/status")
             #expect(response.headers["Content-Type"].first == "application/json; charset=utf-8")
-            #expect(body == #"{"changed":[],"error":null,"status":"idle"}"#)
+            #expect(body == #"{"changed":[],"clients":0,"error":null,"status":"idle"}"#)
+            let events = try await server.events()
+            defer { events.close() }
+            _ = try await events.expect("hello")
+            #expect(try await server.fetch("/__hmr/status").1.contains(#""clients":1"#))
         }
     }
 

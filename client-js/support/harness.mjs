@@ -81,6 +81,12 @@ export class FakeElement {
     return raw === null ? '' : new URL(raw, this.ownerDocument.location.href).href;
   }
   set href(v) { this.setAttribute('href', v); }
+  get src() {
+    const raw = this.getAttribute('src');
+    return raw === null ? '' : new URL(raw, this.ownerDocument.location.href).href;
+  }
+  set src(v) { this.setAttribute('src', v); }
+  removeAttribute(name) { delete this.attributes[name]; }
   get id() { return this.getAttribute('id') ?? ''; }
   set textContent(v) { this.childNodes = []; this._html = null; this._text = String(v); }
   get textContent() {
@@ -112,6 +118,7 @@ export class FakeDocument {
   createElement(tag) { return new FakeElement(tag, this); }
   createTextNode(text) { const node = new FakeElement('#text', this); node.textContent = text; return node; }
   querySelectorAll(selector) {
+    if (selector === 'img') return this.documentElement.descendants().filter((e) => e.tagName === 'IMG');
     if (!/^link\[rel~?=["']?stylesheet["']?\]$/.test(selector)) throw new Error(`unsupported selector ${selector}`);
     return this.documentElement.descendants().filter((e) =>
       e.tagName === 'LINK' && (e.getAttribute('rel') ?? '').split(/\s+/).includes('stylesheet'));
@@ -121,6 +128,12 @@ export class FakeDocument {
     link.setAttribute('rel', 'stylesheet');
     link.setAttribute('href', href);
     return this.head.appendChild(link);
+  }
+  addImage(src, attributes = {}) {
+    const img = this.createElement('img');
+    img.setAttribute('src', src);
+    for (const [name, value] of Object.entries(attributes)) img.setAttribute(name, value);
+    return this.body.appendChild(img);
   }
   stylesheets() { return this.querySelectorAll('link[rel~="stylesheet"]'); }
 }
@@ -147,7 +160,8 @@ export function makeEventSourceClass(instances, now = () => 0) {
 
 // ---- the whole fake browser -------------------------------------------------
 
-export function boot({ withBody = true, random = 0, scriptSrc, href = `${ORIGIN}/index.html` } = {}) {
+// `globals` adds to (or overrides) what the page sees, e.g. a fake SharedWorker.
+export function boot({ withBody = true, random = 0, scriptSrc, href = `${ORIGIN}/index.html`, globals = {} } = {}) {
   const clock = new FakeClock();
   const sources = [];
   const logs = [];
@@ -164,6 +178,10 @@ export function boot({ withBody = true, random = 0, scriptSrc, href = `${ORIGIN}
     setInterval: clock.setInterval, clearInterval: clock.clearInterval,
     Date: { now: () => clock.now },
     Math: Object.assign(Object.create(Math), { random: () => (typeof random === 'function' ? random() : random) }),
+    CustomEvent,
+    navigator: {},
+    ...windowEvents(),
+    ...globals,
   };
   context.window = context;
   const run = () => vm.runInNewContext(CLIENT, context, { filename: 'devserve.js' });
@@ -171,7 +189,7 @@ export function boot({ withBody = true, random = 0, scriptSrc, href = `${ORIGIN}
   return {
     clock, sources, logs, location, document, context, run,
     get es() { return sources[sources.length - 1]; },
-    get api() { return context.__devserve; },
+    get api() { return context.devserve; },
     openSources() { return sources.filter((s) => !s.closed); },
     hello(extra = {}) {
       const es = sources[sources.length - 1];
@@ -181,5 +199,52 @@ export function boot({ withBody = true, random = 0, scriptSrc, href = `${ORIGIN}
     },
     overlay() { return document.documentElement.find((e) => e.id === 'devserve-overlay'); },
     indicator() { return document.documentElement.find((e) => e.id === 'devserve-indicator'); },
+  };
+}
+
+// addEventListener / removeEventListener / dispatchEvent for the fake window.
+function windowEvents() {
+  const target = new EventTarget();
+  return {
+    addEventListener: target.addEventListener.bind(target),
+    removeEventListener: target.removeEventListener.bind(target),
+    dispatchEvent: target.dispatchEvent.bind(target),
+  };
+}
+
+// ---- the client as a SharedWorker -----------------------------------------------
+
+// A port as the worker sees it: records what it is sent (structured-cloned).
+export class FakePort {
+  constructor() { this.received = []; this.onmessage = null; }
+  postMessage(message) { this.received.push(structuredClone(message)); }
+  send(message) { this.onmessage?.({ data: message }); } // from the page
+}
+
+// Runs the client in a fake SharedWorkerGlobalScope; connect() attaches a tab.
+export function bootWorker() {
+  class SharedWorkerGlobalScope {}
+  const clock = new FakeClock();
+  const sources = [];
+  const context = {
+    SharedWorkerGlobalScope,
+    location: { href: `${ORIGIN}/__hmr/client.js` },
+    EventSource: makeEventSourceClass(sources, () => clock.now),
+    URL,
+    setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
+    setInterval: clock.setInterval, clearInterval: clock.clearInterval,
+    Date: { now: () => clock.now },
+    Math: Object.assign(Object.create(Math), { random: () => 0 }),
+    self: new SharedWorkerGlobalScope(), // where the client sets onconnect
+  };
+  vm.runInNewContext(CLIENT, context, { filename: 'devserve.js' });
+  return {
+    clock, sources, context,
+    get es() { return sources[sources.length - 1]; },
+    connect() {
+      const port = new FakePort();
+      context.self.onconnect({ ports: [port] });
+      return port;
+    },
   };
 }

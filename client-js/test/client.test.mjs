@@ -2,7 +2,7 @@
 // Run with: cd client-js && node --test
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { boot, ORIGIN } from '../support/harness.mjs';
+import { boot, bootWorker, ORIGIN } from '../support/harness.mjs';
 
 // Gaps (ms) between each EventSource being closed and the next one being created.
 function reconnectGaps(b) {
@@ -42,7 +42,7 @@ describe('connection', () => {
     const b = boot({ scriptSrc: 'http://127.0.0.1:9000/__hmr/client.js' });
     assert.equal(b.sources.length, 1);
     assert.equal(b.es.url, 'http://127.0.0.1:9000/__hmr');
-    assert.equal(typeof b.api.reconnectDelay, 'function');
+    assert.equal(b.api.transport, 'event-source');
     b.run(); // loaded a second time: must not open another connection
     assert.equal(b.sources.length, 1);
   });
@@ -80,12 +80,10 @@ describe('connection', () => {
     assert.ok(gaps.length >= 7, `only ${gaps.length} reconnects`);
     assert.deepEqual(gaps.slice(0, 7), [500, 1000, 2000, 4000, 8000, 10_000, 10_000]);
     assert.ok(gaps[1] > gaps[0]);
-    assert.equal(b.api.reconnectDelay(), 10_000);
 
     // A successful hello resets the backoff, and the new connection has a
     // working watchdog of its own.
     const es = b.hello();
-    assert.equal(b.api.reconnectDelay(), 500);
     assertSingleConnection(b);
     const count = b.sources.length;
     b.clock.advance(11_000);
@@ -139,8 +137,10 @@ describe('connection', () => {
     // Server comes back: the next attempt succeeds and the backoff resets.
     while (b.openSources().length === 0) b.clock.advance(100);
     b.hello();
-    assert.equal(b.api.reconnectDelay(), 500);
     assertSingleConnection(b);
+    b.es.connError();
+    b.clock.advance(500);
+    assert.equal(reconnectGaps(b).at(-1), 500, 'backoff not reset after hello');
   });
 
   test('shutdown closes and reconnects with backoff', () => {
@@ -308,15 +308,19 @@ describe('builds', () => {
     assert.equal(overlay.parentNode, b.document.body);
     assert.match(overlay.textContent, /Build failed \(exit code 1\)/);
     const pre = overlay.find((e) => e.tagName === 'PRE');
-    const html = pre.innerHTML;
-    // Only our own spans are markup; the build output's tags are text.
-    const tags = html.match(/<\/?[a-z][^>]*>/gi) ?? [];
-    assert.ok(tags.length > 0);
-    for (const tag of tags) assert.match(tag, /^<(span style="[^"<>]*"|\/span)>$/, `unexpected markup ${tag}`);
-    assert.ok(html.includes('&lt;img src=x onerror=alert(1)&gt; &amp; &quot;q&quot;'));
-    assert.match(html, /<span style="color:#[0-9a-f]+;">red<\/span> plain /);
-    assert.match(html, /<span style="color:#[0-9a-f]+;font-weight:bold;">bold-blue<\/span><span style="font-weight:bold;"> still-bold<\/span> cleared done$/);
-    assert.ok(!html.includes(ESC) && !html.includes('\u0007'), 'escape sequence left in output');
+    // Text nodes and coloured spans only, nothing parsed as HTML: the build's tags stay text.
+    assert.ok(overlay.descendants().every((e) => e.innerHTML === ''), 'innerHTML used');
+    const pieces = pre.childNodes.map((n) => [n.tagName, n.style.cssText ?? '', n.textContent]);
+    assert.deepEqual(pieces, [
+      ['#TEXT', '', 'src/a.js:1:2: error: <img src=x onerror=alert(1)> & "q"\n'],
+      ['SPAN', 'color:#ff5c57;', 'red'],
+      ['#TEXT', '', ' plain '],
+      ['SPAN', 'color:#8fdcff;font-weight:bold', 'bold-blue'],
+      ['SPAN', 'font-weight:bold', ' still-bold'],
+      ['#TEXT', '', ' '],
+      ['#TEXT', '', 'cleared'],
+      ['#TEXT', '', ' done'],
+    ]);
     assert.equal(pre.textContent,
       'src/a.js:1:2: error: <img src=x onerror=alert(1)> & "q"\nred plain bold-blue still-bold cleared done');
 
@@ -415,5 +419,120 @@ describe('catching up after a reconnect', () => {
   test('the first connection asks for no replay', () => {
     const b = boot({ scriptSrc: 'http://127.0.0.1:9000/__hmr/client.js' });
     assert.equal(b.es.url, 'http://127.0.0.1:9000/__hmr');
+  });
+});
+
+describe('images', () => {
+  test('only images changed: the matching <img>s are re-fetched without a reload', () => {
+    const b = boot();
+    const logo = b.document.addImage('img/logo.png', { srcset: 'img/logo@2x.png 2x' });
+    const other = b.document.addImage('/img/photo.jpg');
+    b.document.addStylesheet('/style.css');
+    b.hello();
+    b.es.emit('built', { id: 1, durationMs: 1, changed: ['src/logo.png'], outputs: ['/img/logo.png', '/style.css'] });
+    assert.equal(b.location.reloads, 0);
+    assert.equal(logo.src, `${ORIGIN}/img/logo.png?devserve=${b.clock.now}`);
+    assert.equal(logo.getAttribute('srcset'), null, 'a srcset would win over the fresh src');
+    assert.equal(other.src, `${ORIGIN}/img/photo.jpg`);
+    assert.equal(b.document.stylesheets().length, 2, 'the stylesheet is swapped too');
+  });
+
+  test('an image no <img> shows (a CSS background, say) reloads the page', () => {
+    const b = boot();
+    b.document.addImage('/img/photo.jpg');
+    b.hello();
+    b.es.emit('built', { id: 1, durationMs: 1, changed: [], outputs: ['/img/background.webp'] });
+    assert.equal(b.location.reloads, 1);
+  });
+});
+
+describe('window.devserve', () => {
+  test('on() hands listeners the event data; preventDefault() skips the default; off() unsubscribes', () => {
+    const b = boot();
+    const seen = [];
+    const off = b.api.on('built', (data, event) => { seen.push(data.outputs); event.preventDefault(); });
+    b.api.on('connected', (data) => seen.push(data.instance));
+    b.hello();
+    b.es.emit('built', { id: 1, durationMs: 1, changed: ['src/app.js'], outputs: ['/app.js'] });
+    assert.equal(JSON.stringify(seen), '["A",["/app.js"]]');
+    assert.equal(b.location.reloads, 0, 'the page handled the change itself');
+    off();
+    b.es.emit('built', { id: 2, durationMs: 1, changed: ['src/app.js'], outputs: ['/app.js'] });
+    assert.equal(seen.length, 2);
+    assert.equal(b.location.reloads, 1);
+  });
+
+  test('building and error can be taken over too; disconnected is announced', () => {
+    const b = boot();
+    const events = [];
+    for (const type of ['building', 'error', 'disconnected']) {
+      b.api.on(type, (data, event) => { events.push(type); event.preventDefault(); });
+    }
+    b.hello();
+    b.es.emit('building', { id: 1, changed: ['a.js'] });
+    assert.equal(b.indicator(), null);
+    b.es.emit('error', { id: 2, durationMs: 1, exitCode: 1, output: 'x', changed: [] });
+    assert.equal(b.overlay(), null);
+    assert.equal(b.api.connected(), true);
+    b.es.connError();
+    assert.equal(b.api.connected(), false);
+    assert.deepEqual(events, ['building', 'error', 'disconnected']);
+  });
+});
+
+describe('shared stream', () => {
+  test('the worker opens one stream for every tab and brings a late tab up to date', () => {
+    const w = bootWorker();
+    const first = w.connect();
+    const second = w.connect();
+    assert.equal(w.sources.length, 1);
+    assert.equal(w.es.url, `${ORIGIN}/__hmr`);
+    w.es.emit('hello', { instance: 'A', heartbeatMs: 5000, state: { status: 'idle', changed: [], error: null } });
+    w.es.emit('building', { id: 1, changed: ['a.js'] });
+    w.es.emit('error', { id: 2, durationMs: 1, exitCode: 1, output: 'boom', changed: ['a.js'] });
+    for (const port of [first, second]) {
+      assert.deepEqual(port.received.filter((m) => m.type !== 'log').map((m) => m.type), ['hello', 'building', 'error']);
+    }
+    second.send('bye');
+    const late = w.connect();
+    w.es.emit('heartbeat', {});
+    assert.equal(second.received.length, 4, 'a tab that said bye still gets messages');
+    assert.equal(late.received[0].type, 'hello');
+    assert.deepEqual(late.received[0].data.state, {
+      status: 'error', changed: [],
+      error: { id: 2, durationMs: 1, exitCode: 1, output: 'boom', changed: ['a.js'] },
+    });
+    // While the server is away, a new tab gets no stale hello.
+    w.es.connError();
+    assert.equal(w.connect().received.length, 0);
+    assert.ok(first.received.some((m) => m.type === 'offline'));
+  });
+
+  test('a page uses the SharedWorker when there is one, and falls back when it cannot start', () => {
+    const workers = [];
+    class FakeSharedWorker {
+      constructor(url, options) {
+        this.url = url; this.options = options; this.onerror = null;
+        this.port = { onmessage: null, sent: [], postMessage(m) { this.sent.push(m); }, close() { this.closed = true; } };
+        workers.push(this);
+      }
+    }
+    const b = boot({ scriptSrc: 'http://127.0.0.1:9000/__hmr/client.js', globals: { SharedWorker: FakeSharedWorker } });
+    assert.equal(b.api.transport, 'shared-worker');
+    assert.equal(b.sources.length, 0, 'the page opened a stream of its own');
+    assert.equal(workers[0].url, 'http://127.0.0.1:9000/__hmr/client.js');
+    assert.equal(workers[0].options.name, 'devserve-1');
+    const message = (type, data) => workers[0].port.onmessage({ data: { type, data } });
+    message('hello', { instance: 'A', heartbeatMs: 5000, state: { status: 'idle', changed: [], error: null } });
+    message('built', { id: 1, durationMs: 1, changed: [], outputs: ['/index.html'] });
+    assert.equal(b.location.reloads, 1);
+    b.context.dispatchEvent(new Event('pagehide'));
+    assert.deepEqual(workers[0].port.sent, ['bye']);
+
+    const blocked = boot({ globals: { SharedWorker: FakeSharedWorker } });
+    workers[1].onerror();
+    assert.equal(blocked.api.transport, 'event-source');
+    assert.equal(blocked.sources.length, 1);
+    assert.ok(workers[1].port.closed);
   });
 });

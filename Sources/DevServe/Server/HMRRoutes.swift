@@ -9,7 +9,7 @@ struct HMRRoutes<Context: RequestContext> {
     func register(on router: Router<Context>) {
         router.get("/__hmr") { request, _ in self.eventStream(request) }
         router.get("/__hmr/status") { _, _ in
-            Self.json(JSON.encode(self.hub.status))
+            Self.json(JSON.encode(StatusPayload(status: self.hub.status, clients: self.hub.clientCount)))
         }
         router.get("/__hmr/client.js") { _, _ in
             var headers = HTTPFields()
@@ -69,4 +69,19 @@ struct HMRRoutes<Context: RequestContext> {
 extension HTTPField.Name {
     static let lastEventID = Self("Last-Event-ID")!
     static let xAccelBuffering = Self("X-Accel-Buffering")!
+}
+
+/// `GET /__hmr/status`: the build status plus how many event streams are open (all the tabs of
+/// one browser share one, so this counts browsers and editors rather than tabs).
+struct StatusPayload: Encodable {
+    var status: BuildStatus
+    var clients: Int
+
+    private enum CodingKeys: String, CodingKey { case clients }
+
+    func encode(to encoder: any Encoder) throws {
+        try status.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(clients, forKey: .clients)
+    }
 }
