@@ -101,14 +101,20 @@
         current = data;
         deliver({ type: 'log', data: 'connected' });
       } else if (current && e.type !== 'heartbeat') {
-        var error = e.type === 'error' ? data : e.type === 'building' ? (current.state || {}).error : null;
-        current.state = { status: e.type === 'built' ? 'idle' : e.type, changed: e.type === 'building' ? data.changed : [], error: error };
+        current.state = applying(current.state || {}, e.type, data);
       }
       deliver({ type: e.type, data: data });
     }
 
     connect();
     return { current: function () { return current; } };
+  }
+
+  // The status after a building, built or error event (as GET /__hmr/status has it).
+  function applying(state, type, data) {
+    if (type === 'building') return { status: 'building', changed: data.changed || [], error: state.error || null };
+    if (type === 'built') return { status: 'idle', changed: [], error: null };
+    return { status: 'error', changed: [], error: data };
   }
 
   // ---- role 1: the SharedWorker, relaying one stream to every tab's port ----

@@ -126,7 +126,12 @@ public struct DevServer: Service {
         router.add(
             middleware: FileMiddleware(
                 fileProvider: SecureFileProvider(resolver: resolver, logger: logger),
-                cacheControl: .init([(MediaType(type: .text, subType: "html"), [.noStore])]),
+                // Pages are never stored; everything else is revalidated on every use (cheap, with
+                // the ETag), so a reload shows changed images and scripts rather than cached ones.
+                cacheControl: .init([
+                    (MediaType(type: .text, subType: "html"), [.noStore]),
+                    (MediaType(type: .any), [.noCache]),
+                ]),
                 searchForIndexHtml: true))
         HMRRoutes(hub: hub).register(on: router)
         return router

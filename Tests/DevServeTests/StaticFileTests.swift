@@ -22,6 +22,16 @@ import Testing
         }
     }
 
+    @Test func assetsAreRevalidatedOnEveryUse() async throws {
+        try await withSite { server, _ in
+            for path in ["/style.css", "/app.js", "/img/logo.png"] {
+                let (response, _) = try await server.fetch(path)
+                #expect(response.headers["Cache-Control"].first == "no-cache", "\(path)")
+                #expect(response.headers["ETag"].first != nil, "\(path)")
+            }
+        }
+    }
+
     @Test func subFolderPagesAndPagesWithoutBodyAreInjected() async throws {
         try await withSite { server, _ in
             let (about, aboutBody) = try await server.fetch("/about/")

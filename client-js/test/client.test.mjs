@@ -502,6 +502,14 @@ describe('shared stream', () => {
       status: 'error', changed: [],
       error: { id: 2, durationMs: 1, exitCode: 1, output: 'boom', changed: ['a.js'] },
     });
+    // A build after the failed one: still the error, until a build succeeds.
+    w.es.emit('building', { id: 3, changed: ['b.js'] });
+    const state = w.connect().received[0].data.state;
+    assert.equal(state.status, 'building');
+    assert.deepEqual([...state.changed], ['b.js']);
+    assert.equal(state.error.id, 2);
+    w.es.emit('built', { id: 4, durationMs: 1, changed: ['b.js'], outputs: [] });
+    assert.equal(w.connect().received[0].data.state.status, 'idle');
     // While the server is away, a new tab gets no stale hello.
     w.es.connError();
     assert.equal(w.connect().received.length, 0);
