@@ -15,6 +15,7 @@
  *                                    built, error; fn(data, event)
  *   event.preventDefault()           skips the default (reload, CSS/image swap,
  *                                    overlay, indicator)
+ *   devserve.connected()             is the event stream up?
  *   devserve.transport               'shared-worker' | 'broadcast-channel' | 'event-source'
  */
 (function () {
