@@ -174,10 +174,7 @@ export function boot({ withBody = true, random = 0, scriptSrc, href = `${ORIGIN}
     EventSource: makeEventSourceClass(sources, () => clock.now),
     URL,
     console: { log: record('log'), info: record('info'), warn: record('warn'), error: record('error'), debug: record('debug') },
-    setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
-    setInterval: clock.setInterval, clearInterval: clock.clearInterval,
-    Date: { now: () => clock.now },
-    Math: Object.assign(Object.create(Math), { random: () => (typeof random === 'function' ? random() : random) }),
+    ...timeGlobals(clock, random),
     CustomEvent,
     navigator: {},
     ...windowEvents(),
@@ -199,6 +196,16 @@ export function boot({ withBody = true, random = 0, scriptSrc, href = `${ORIGIN}
     },
     overlay() { return document.documentElement.find((e) => e.id === 'devserve-overlay'); },
     indicator() { return document.documentElement.find((e) => e.id === 'devserve-indicator'); },
+  };
+}
+
+// Timers, Date.now() and Math.random() driven by the fake clock (`random`: a value or a function).
+function timeGlobals(clock, random) {
+  return {
+    setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
+    setInterval: clock.setInterval, clearInterval: clock.clearInterval,
+    Date: { now: () => clock.now },
+    Math: Object.assign(Object.create(Math), { random: () => (typeof random === 'function' ? random() : random) }),
   };
 }
 
@@ -231,10 +238,7 @@ export function bootWorker() {
     location: { href: `${ORIGIN}/__hmr/client.js` },
     EventSource: makeEventSourceClass(sources, () => clock.now),
     URL,
-    setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
-    setInterval: clock.setInterval, clearInterval: clock.clearInterval,
-    Date: { now: () => clock.now },
-    Math: Object.assign(Object.create(Math), { random: () => 0 }),
+    ...timeGlobals(clock, 0),
     self: new SharedWorkerGlobalScope(), // where the client sets onconnect
   };
   vm.runInNewContext(CLIENT, context, { filename: 'devserve.js' });
