@@ -12,15 +12,23 @@
  *
  * Page API (documented in the README):
  *   devserve.on(type, fn) -> off()   type: connected, disconnected, building,
- *                                    built, error; fn(data, event)
+ *                                    built, error, or the NAME of a custom event
+ *                                    the server published (fn gets its detail);
+ *                                    fn(data, event)
  *   event.preventDefault()           skips the default (reload, CSS/image swap,
- *                                    overlay, indicator)
+ *                                    overlay, indicator; custom events have none)
  *   devserve.connected()             is the event stream up?
  *   devserve.transport               'shared-worker' | 'broadcast-channel' | 'event-source'
+ * Each is also a cancelable "devserve:TYPE" CustomEvent on window.
+ *
+ * In the overlay, each diagnostic's file:line[:col], and the first line of the
+ * raw output naming one, is an <a data-devserve-open> link: a click asks the
+ * server (POST /__hmr/open) to open it in the editor; a failure shows the
+ * server's reason in [data-devserve-notice].
  */
 (function () {
   'use strict';
-  var NAME = 'devserve-1';      // worker / lock / channel name; bump when messages change
+  var NAME = 'devserve-2';      // worker / lock / channel name; bump when messages change
   var INITIAL_DELAY = 500;      // first reconnect delay (ms)
   var MAX_DELAY = 10000;        // backoff cap (ms), before jitter
   var JITTER = 0.3;             // up to +30% random extra delay
@@ -29,7 +37,8 @@
   // ---- the event stream: once per origin (worker or leader) or per tab ----
 
   // Follows /__hmr and passes each message to deliver({type, data}): hello,
-  // building, built, error, heartbeat, offline ({reason}) and log (a string).
+  // building, built, error, custom ({id, name, detail}), heartbeat,
+  // offline ({reason}) and log (a string).
   // current() is the last hello with the status kept up to date since, for
   // tabs that join later (null while disconnected).
   function stream(url, deliver) {
@@ -62,7 +71,7 @@
         });
       }
       on('open', function () {});
-      ['hello', 'heartbeat', 'building', 'built'].forEach(function (type) { on(type, relay); });
+      ['hello', 'heartbeat', 'building', 'built', 'custom'].forEach(function (type) { on(type, relay); });
       on('shutdown', function () { fail('server shut down, waiting for it to come back…'); });
       // "error" is both our build-error event and EventSource's connection
       // error: only the build event is a MessageEvent carrying string data.
@@ -101,7 +110,7 @@
         offline = false;
         current = data;
         deliver({ type: 'log', data: 'connected' });
-      } else if (current && e.type !== 'heartbeat') {
+      } else if (current) {
         current.state = applying(current.state || {}, e.type, data);
       }
       deliver({ type: e.type, data: data });
@@ -111,11 +120,13 @@
     return { current: function () { return current; } };
   }
 
-  // The status after a building, built or error event (as GET /__hmr/status has it).
+  // The status after an event (as GET /__hmr/status has it): only building,
+  // built and error change it (not heartbeat, custom or any newer type).
   function applying(state, type, data) {
     if (type === 'building') return { status: 'building', changed: data.changed || [], error: state.error || null };
     if (type === 'built') return { status: 'idle', changed: [], error: null };
-    return { status: 'error', changed: [], error: data };
+    if (type === 'error') return { status: 'error', changed: [], error: data };
+    return state;
   }
 
   // ---- role 1: the SharedWorker, relaying one stream to every tab's port ----
@@ -143,7 +154,7 @@
   var instance = null;          // server instance id from the first hello
   var online = false;           // between a hello and an offline
   var link = null;              // this tab's own stream (leader or per-tab), else null
-  var overlay = null, indicator = null;
+  var overlay = null, indicator = null, notice = null;
 
   function log(msg) { console.log('[devserve] ' + msg); }
   function parent() { return document.body || document.documentElement; }
@@ -171,6 +182,7 @@
     else if (msg.type === 'building') { if (emit('building', data)) showIndicator(); }
     else if (msg.type === 'built') onBuilt(data);
     else if (msg.type === 'error') onBuildError(data);
+    else if (msg.type === 'custom') emit(data.name, data.detail); // no default action
   }
 
   function viaWorker() {
@@ -345,46 +357,86 @@
   }
   function hideOverlay() { if (overlay) { overlay.remove(); overlay = null; } }
 
-  // One diagnostic above the raw output: "file:line:col severity: message".
+  // One diagnostic above the raw output: "file:line:col severity: message",
+  // its location a link to the editor.
   function diagnosticLine(d) {
     var line = element('div', MONO + 'margin:0 0 6px');
     line.setAttribute('class', 'devserve-diagnostic');
-    line.appendChild(element('b', '', d.file + ':' + d.line + (d.column ? ':' + d.column : '')));
+    line.appendChild(editorLink(d.file, d.line, d.column, true));
     line.appendChild(element('span', 'color:' + (d.severity === 'error' ? '#ff6b6b' : d.severity === 'warning' ? '#f3f99d' : '#9aedfe'),
       ' ' + d.severity + ': '));
     line.appendChild(document.createTextNode(d.message));
     return line;
   }
 
+  // <a data-devserve-open="file:line[:column]">: a click asks the server to open
+  // that place in the editor; what went wrong, if anything, becomes the notice.
+  // `labelled`: the link shows its location, in bold (else the caller fills it).
+  function editorLink(file, line, column, labelled) {
+    var at = file + ':' + line + (column ? ':' + column : '');
+    var a = element('a', 'color:inherit' + (labelled ? ';font-weight:bold' : ''), labelled ? at : undefined);
+    a.href = '#';
+    a.title = 'Open in editor';
+    a.setAttribute('data-devserve-open', at);
+    a.addEventListener('click', function (e) {
+      e.preventDefault();
+      fetch(url + '/open', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ file: file, line: line, column: column || undefined })
+      }).then(function (r) {
+        return r.ok ? '' : r.text().then(function (t) { return t.trim() || 'devserve: HTTP ' + r.status; });
+      }).catch(function (err) {
+        return 'devserve: ' + err.message;
+      }).then(showNotice);
+    });
+    return a;
+  }
+
+  // One line of text at the foot of the overlay, replacing the last; '' clears.
+  function showNotice(text) {
+    if (notice) notice.remove();
+    notice = text && overlay && overlay.appendChild(element('div', 'position:fixed;bottom:12px;padding:4px 10px;background:#5c1f1f', text));
+    if (notice) notice.setAttribute('data-devserve-notice', '');
+  }
+
   var COLORS = ['#666', '#ff5c57', '#5af78e', '#f3f99d', '#57c7ff', '#ff6ac1', '#9aedfe', '#e0e0e0'];
   var BRIGHT = ['#999', '#ff8a85', '#8dffb0', '#fbffc8', '#8fdcff', '#ff9bd6', '#c4f5ff', '#ffffff'];
   // CSI sequences (group 1 = params, group 2 = final byte), OSC strings, or a lone ESC.
   var ESCAPES = /\x1b(?:\[([0-?]*)[ -\/]*([@-~])|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_]?)/g;
+  // A file location in a line: path:line[:col] (gcc, clang, swiftc, esbuild, eslint)
+  // or path(line,col) (tsc). The path, at the start of a word, has no spaces and a
+  // slash or a .extension; "http://host:8080" is no location.
+  var LOCATION = /(?:^|[\s'"(\[<])((?:[A-Za-z]:)?(?=[^\s:()'"<>]*(?:[\/\\]|\.[A-Za-z]))[^\s:()'"<>]+)(?::(\d+)(?::(\d+))?|\((\d+),(\d+)\))/;
 
-  // Appends text to `pre`, coloured by its ANSI SGR codes (other escapes are dropped).
+  // Appends text to `pre`, coloured by its ANSI SGR codes (other escapes are
+  // dropped); the first line naming a file location goes in an editor link.
   function appendAnsi(pre, text) {
-    var color = '', bold = false, from = 0, m;
-    function flush(end) {
-      var piece = text.slice(from, end);
-      if (piece) pre.appendChild(color || bold ? element('span', (color && 'color:' + color + ';') + (bold ? 'font-weight:bold' : ''), piece) : document.createTextNode(piece));
-    }
-    ESCAPES.lastIndex = 0;
-    while ((m = ESCAPES.exec(text))) {
-      flush(m.index);
-      from = ESCAPES.lastIndex;
-      var codes = m[2] === 'm' ? (m[1] || '0').split(';') : [];
-      for (var i = 0; i < codes.length; i++) {
-        var n = Number(codes[i] || 0);
-        if (n === 0) { color = ''; bold = false; }
-        else if (n === 1) bold = true;
-        else if (n === 22) bold = false;
-        else if (n === 39) color = '';
-        else if (n >= 30 && n <= 37) color = COLORS[n - 30];
-        else if (n >= 90 && n <= 97) color = BRIGHT[n - 90];
-        else if (n === 38 || n === 48) break; // 256/true colour: unsupported
+    var color = '', bold = false, linked = false;
+    text.split(/^/m).forEach(function (line) {
+      var into = pre, from = 0, m, at = !linked && LOCATION.exec(line.replace(ESCAPES, ''));
+      function flush(end) {
+        var piece = line.slice(from, end);
+        if (piece) into.appendChild(color || bold ? element('span', (color && 'color:' + color + ';') + (bold ? 'font-weight:bold' : ''), piece) : document.createTextNode(piece));
       }
-    }
-    flush(text.length);
+      if (at) { linked = true; into = pre.appendChild(editorLink(at[1], +(at[2] || at[4]), +(at[3] || at[5]))); }
+      ESCAPES.lastIndex = 0;
+      while ((m = ESCAPES.exec(line))) {
+        flush(m.index);
+        from = ESCAPES.lastIndex;
+        var codes = m[2] === 'm' ? (m[1] || '0').split(';') : [];
+        for (var i = 0; i < codes.length; i++) {
+          var n = Number(codes[i] || 0);
+          if (n === 0) { color = ''; bold = false; }
+          else if (n === 1) bold = true;
+          else if (n === 22) bold = false;
+          else if (n === 39) color = '';
+          else if (n >= 30 && n <= 37) color = COLORS[n - 30];
+          else if (n >= 90 && n <= 97) color = BRIGHT[n - 90];
+          else if (n === 38 || n === 48) break; // 256/true colour: unsupported
+        }
+      }
+      flush(line.length);
+    });
   }
 
   // ---- start -------------------------------------------------------------

@@ -96,7 +96,13 @@ export class FakeElement {
   set innerHTML(v) { this.childNodes = []; this._text = ''; this._html = String(v); }
   get innerHTML() { return this._html ?? ''; }
   addEventListener(type, fn) { (this.listeners[type] ??= []).push(fn); }
-  dispatchEvent(type) { for (const fn of this.listeners[type] ?? []) fn({ type, target: this }); }
+  // Fires `type` at this element's listeners; returns the event (see .defaultPrevented).
+  dispatchEvent(type) {
+    const event = { type, target: this, defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    for (const fn of this.listeners[type] ?? []) fn(event);
+    return event;
+  }
+  click() { return this.dispatchEvent('click'); }
   cloneNode() {
     const c = new FakeElement(this.tagName, this.ownerDocument);
     c.attributes = { ...this.attributes };
@@ -156,6 +162,41 @@ export function makeEventSourceClass(instances, now = () => 0) {
     // EventSource's own connection error: a plain Event without data.
     connError() { this.dispatch('error'); }
   };
+}
+
+// ---- fake fetch ---------------------------------------------------------------
+
+// A fetch() that records each call ({url, method, headers, body, json}) and
+// answers with respond(call): {status, body}, or an Error for a network failure.
+export function fakeFetch(respond = () => ({ status: 204, body: '' })) {
+  const calls = [];
+  const fetch = async (url, init = {}) => {
+    const call = { url: String(url), method: init.method ?? 'GET', headers: { ...init.headers }, body: init.body };
+    call.json = typeof init.body === 'string' ? JSON.parse(init.body) : undefined;
+    calls.push(call);
+    const answer = respond(call);
+    if (answer instanceof Error) throw answer;
+    return { ok: answer.status >= 200 && answer.status < 300, status: answer.status, text: async () => answer.body ?? '' };
+  };
+  return Object.assign(fetch, { calls });
+}
+
+// Lets pending promise callbacks (a fetch's .then chain, say) run.
+export const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+// ---- fake BroadcastChannel + Web Locks, shared by the tabs given the same one ----
+
+export function fakeTabs() {
+  const channels = [];
+  class BroadcastChannel {
+    constructor(name) { this.name = name; this.onmessage = null; channels.push(this); }
+    postMessage(message) {
+      for (const c of channels) if (c !== this && c.name === this.name) c.onmessage?.({ data: structuredClone(message) });
+    }
+  }
+  const held = new Set();
+  const locks = { request(name, fn) { if (!held.has(name)) { held.add(name); fn(); } return new Promise(() => {}); } };
+  return { BroadcastChannel, navigator: { locks } };
 }
 
 // ---- the whole fake browser -------------------------------------------------

@@ -2,7 +2,7 @@
 // Run with: cd client-js && node --test
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { boot, bootWorker, ORIGIN } from '../support/harness.mjs';
+import { boot, bootWorker, fakeFetch, fakeTabs, settle, ORIGIN } from '../support/harness.mjs';
 
 // Gaps (ms) between each EventSource being closed and the next one being created.
 function reconnectGaps(b) {
@@ -310,9 +310,13 @@ describe('builds', () => {
     const pre = overlay.find((e) => e.tagName === 'PRE');
     // Text nodes and coloured spans only, nothing parsed as HTML: the build's tags stay text.
     assert.ok(overlay.descendants().every((e) => e.innerHTML === ''), 'innerHTML used');
-    const pieces = pre.childNodes.map((n) => [n.tagName, n.style.cssText ?? '', n.textContent]);
-    assert.deepEqual(pieces, [
-      ['#TEXT', '', 'src/a.js:1:2: error: <img src=x onerror=alert(1)> & "q"\n'],
+    const pieces = (nodes) => nodes.map((n) => [n.tagName, n.style.cssText ?? '', n.textContent]);
+    // The first line names a file location: it is an editor link around the same pieces.
+    const [link, ...rest] = pre.childNodes;
+    assert.equal(link.tagName, 'A');
+    assert.equal(link.getAttribute('data-devserve-open'), 'src/a.js:1:2');
+    assert.deepEqual(pieces(link.childNodes), [['#TEXT', '', 'src/a.js:1:2: error: <img src=x onerror=alert(1)> & "q"\n']]);
+    assert.deepEqual(pieces(rest), [
       ['SPAN', 'color:#ff5c57;', 'red'],
       ['#TEXT', '', ' plain '],
       ['SPAN', 'color:#8fdcff;font-weight:bold', 'bold-blue'],
@@ -529,7 +533,7 @@ describe('shared stream', () => {
     assert.equal(b.api.transport, 'shared-worker');
     assert.equal(b.sources.length, 0, 'the page opened a stream of its own');
     assert.equal(workers[0].url, 'http://127.0.0.1:9000/__hmr/client.js');
-    assert.equal(workers[0].options.name, 'devserve-1');
+    assert.equal(workers[0].options.name, 'devserve-2');
     const message = (type, data) => workers[0].port.onmessage({ data: { type, data } });
     message('hello', { instance: 'A', heartbeatMs: 5000, state: { status: 'idle', changed: [], error: null } });
     message('built', { id: 1, durationMs: 1, changed: [], outputs: ['/index.html'] });
@@ -542,5 +546,191 @@ describe('shared stream', () => {
     assert.equal(blocked.api.transport, 'event-source');
     assert.equal(blocked.sources.length, 1);
     assert.ok(workers[1].port.closed);
+  });
+});
+
+// Builds an error event's overlay, with a fake fetch answering respond(call).
+function overlayWith(error, respond) {
+  const fetch = fakeFetch(respond);
+  const b = boot({ globals: { fetch } });
+  b.hello();
+  b.es.emit('error', { id: 1, durationMs: 1, exitCode: 1, output: '', changed: [], ...error });
+  const links = b.overlay().descendants().filter((e) => e.getAttribute('data-devserve-open') !== null);
+  const notices = () => b.overlay().descendants().filter((e) => e.getAttribute('data-devserve-notice') !== null);
+  return { b, fetch, links, notices };
+}
+
+describe('open in editor', () => {
+  test('each diagnostic location is a link that POSTs it to /__hmr/open', async () => {
+    const diagnostics = [
+      { file: 'src/a.ts', line: 3, column: 7, severity: 'error', message: 'bad' },
+      { file: 'src/b.ts', line: 9, column: null, severity: 'warning', message: 'unused' },
+    ];
+    const { b, fetch, links, notices } = overlayWith({ diagnostics, output: 'no location here' });
+    assert.deepEqual(links.map((a) => [a.tagName, a.getAttribute('href'), a.getAttribute('data-devserve-open'), a.textContent]), [
+      ['A', '#', 'src/a.ts:3:7', 'src/a.ts:3:7'],
+      ['A', '#', 'src/b.ts:9', 'src/b.ts:9'],
+    ]);
+    assert.equal(links[0].parentNode.getAttribute('class'), 'devserve-diagnostic');
+
+    assert.equal(links[0].click().defaultPrevented, true, 'the link navigated to #');
+    links[1].click();
+    assert.deepEqual(fetch.calls.map((c) => [c.url, c.method, c.headers['Content-Type'], c.json]), [
+      [`${ORIGIN}/__hmr/open`, 'POST', 'application/json', { file: 'src/a.ts', line: 3, column: 7 }],
+      [`${ORIGIN}/__hmr/open`, 'POST', 'application/json', { file: 'src/b.ts', line: 9 }],
+    ]);
+    await settle();
+    assert.deepEqual(notices(), [], 'a launched editor needs no notice');
+    assert.equal(b.location.reloads, 0);
+  });
+
+  test('the first raw-output line naming a file location is a link, colours kept; URLs are not', async () => {
+    const output = [
+      `${ESC}[1mCompiling${ESC}[0m 3 files at 10:30:45`,
+      'listening on http://localhost:8080 and 127.0.0.1:9000 (see https://example.com/app.js:3)',
+      `${ESC}[1m${ESC}[31msrc/app.ts${ESC}[0m(12,5): error TS2322: <b>nope</b>`,
+      'src/other.ts:1:1: error: second',
+    ].join('\n');
+    const { fetch, links } = overlayWith({ output });
+    assert.equal(links.length, 1);
+    const [link] = links;
+    assert.equal(link.getAttribute('data-devserve-open'), 'src/app.ts:12:5');
+    assert.equal(link.getAttribute('href'), '#');
+    assert.equal(link.parentNode.tagName, 'PRE');
+    assert.deepEqual(link.childNodes.map((n) => [n.tagName, n.style.cssText ?? '', n.textContent]), [
+      ['SPAN', 'color:#ff5c57;font-weight:bold', 'src/app.ts'],
+      ['#TEXT', '', '(12,5): error TS2322: <b>nope</b>\n'],
+    ]);
+    assert.equal(link.parentNode.textContent, output.replace(/\u001b\[[0-9;]*m/g, ''), 'the raw output text changed');
+    assert.equal(link.click().defaultPrevented, true);
+    assert.deepEqual(fetch.calls.map((c) => c.json), [{ file: 'src/app.ts', line: 12, column: 5 }]);
+  });
+
+  test('which raw-output lines name a file location', () => {
+    const cases = [
+      ['/Users/me/App/Sources/App/main.swift:12:5: error: cannot find x', '/Users/me/App/Sources/App/main.swift:12:5'],
+      ['src/a.c:3: warning: implicit declaration', 'src/a.c:3'],
+      ['    src/app.js:2:3:', 'src/app.js:2:3'], // esbuild
+      ['src/a.ts:2:3 - error TS1005', 'src/a.ts:2:3'], // tsc --pretty
+      ['src\\a.ts(4,2): error TS1005', 'src\\a.ts:4:2'],
+      ['C:\\proj\\a.ts(4,2): error TS1005', 'C:\\proj\\a.ts:4:2'],
+      ['  --> src/main.rs:2:3', 'src/main.rs:2:3'],
+      ['    at run (/app/src/x.mjs:10:5)', '/app/src/x.mjs:10:5'],
+      ["Error in 'index.html:9'", 'index.html:9'],
+      ['listening on http://localhost:8080', null],
+      ['fetch https://example.com/src/app.js:3:4 failed', null],
+      ['localhost:8080 and 127.0.0.1:9000 up at 10:30:45', null],
+      ['Makefile:12: *** missing separator', null], // neither a slash nor an extension
+      ['make: *** [all] Error 2', null],
+    ];
+    for (const [line, location] of cases) {
+      const { links } = overlayWith({ output: `${line}\nmore` });
+      assert.equal(links[0]?.getAttribute('data-devserve-open') ?? null, location, line);
+    }
+  });
+
+  test('a failed open shows the reason as one notice, as text; a success clears it', async () => {
+    let answer = { status: 500, body: 'devserve: no editor configured (set $EDITOR) <i>x</i>\n' };
+    const diagnostics = [{ file: 'src/a.ts', line: 3, column: 7, severity: 'error', message: 'bad' }];
+    const { b, links, notices } = overlayWith({ diagnostics }, () => answer);
+    links[0].click();
+    await settle();
+    assert.deepEqual(notices().map((n) => n.textContent), ['devserve: no editor configured (set $EDITOR) <i>x</i>']);
+    assert.equal(notices()[0].innerHTML, '', 'the notice must be text');
+    assert.equal(notices()[0].childNodes.filter((n) => n.tagName !== '#TEXT').length, 0);
+
+    answer = new TypeError('Failed to fetch');
+    links[0].click();
+    await settle();
+    assert.equal(notices().length, 1, 'the old notice stayed');
+    assert.match(notices()[0].textContent, /^devserve: .*Failed to fetch/);
+
+    answer = { status: 404, body: '' };
+    links[0].click();
+    await settle();
+    assert.deepEqual(notices().map((n) => n.textContent), ['devserve: HTTP 404']);
+
+    answer = { status: 204 };
+    links[0].click();
+    await settle();
+    assert.deepEqual(notices(), []);
+    assert.ok(b.overlay(), 'the overlay stays');
+  });
+});
+
+describe('custom events', () => {
+  const CUSTOM = { id: 5, name: 'db-seeded', detail: { rows: [1, 2], note: 'x' } };
+
+  // Records what devserve.on(name) and a devserve:name window listener receive.
+  function listen(b, name) {
+    const seen = [];
+    b.api.on(name, (detail, event) => seen.push(['on', detail, event.type]));
+    b.context.addEventListener(`devserve:${name}`, (event) => seen.push(['window', event.detail, event.type]));
+    return seen;
+  }
+
+  test('reach devserve.on(name) and devserve:name with their detail (per-tab EventSource)', () => {
+    const b = boot();
+    const seen = listen(b, 'db-seeded');
+    b.hello();
+    b.es.dispatch('custom', { data: JSON.stringify(CUSTOM), lastEventId: 'A-5' });
+    assert.equal(JSON.stringify(seen), JSON.stringify([
+      ['on', CUSTOM.detail, 'devserve:db-seeded'], ['window', CUSTOM.detail, 'devserve:db-seeded'],
+    ]));
+    assert.equal(b.location.reloads, 0);
+    assert.equal(b.overlay(), null);
+    assert.equal(b.indicator(), null);
+    // Their id counts for the replay after a reconnect.
+    b.es.connError();
+    b.clock.advance(500);
+    assert.equal(b.es.url, `${ORIGIN}/__hmr?lastEventId=A-5`);
+  });
+
+  test('are relayed by the SharedWorker to every tab', () => {
+    const w = bootWorker();
+    const port = w.connect();
+    w.es.emit('hello', { instance: 'A', heartbeatMs: 5000, state: { status: 'idle', changed: [], error: null } });
+    w.es.dispatch('custom', { data: JSON.stringify(CUSTOM), lastEventId: 'A-5' });
+    assert.deepEqual(port.received.at(-1), { type: 'custom', data: CUSTOM });
+
+    // The page at the other end of the port.
+    let tab = null;
+    class FakeSharedWorker { constructor() { tab = this; this.port = { postMessage() {} }; } }
+    const b = boot({ globals: { SharedWorker: FakeSharedWorker } });
+    const seen = listen(b, 'db-seeded');
+    for (const message of port.received) tab.port.onmessage({ data: message });
+    assert.equal(b.api.transport, 'shared-worker');
+    assert.equal(JSON.stringify(seen.map((s) => s[1])), JSON.stringify([CUSTOM.detail, CUSTOM.detail]));
+  });
+
+  test('leave the state a late tab gets from the worker alone', () => {
+    const w = bootWorker();
+    w.connect();
+    w.es.emit('hello', { instance: 'A', heartbeatMs: 5000, state: { status: 'idle', changed: [], error: null } });
+    w.es.emit('custom', CUSTOM);
+    assert.deepEqual(w.connect().received[0].data.state, { status: 'idle', changed: [], error: null });
+    const error = { id: 6, durationMs: 1, exitCode: 1, output: 'boom', changed: ['a.js'] };
+    w.es.emit('error', error);
+    w.es.emit('custom', { ...CUSTOM, id: 7 });
+    assert.deepEqual(w.connect().received[0].data.state, { status: 'error', changed: [], error });
+    w.es.emit('building', { id: 8, changed: ['b.js'] });
+    w.es.emit('custom', { ...CUSTOM, id: 9 });
+    assert.deepEqual(w.connect().received[0].data.state, { status: 'building', changed: ['b.js'], error });
+  });
+
+  test('are relayed by the leader tab on the BroadcastChannel', () => {
+    const globals = fakeTabs();
+    const leader = boot({ globals });
+    const follower = boot({ globals });
+    assert.deepEqual([leader.api.transport, follower.api.transport], ['broadcast-channel', 'broadcast-channel']);
+    assert.deepEqual([leader.sources.length, follower.sources.length], [1, 0]);
+    const seen = [listen(leader, 'db-seeded'), listen(follower, 'db-seeded')];
+    leader.hello({ state: { status: 'error', changed: [], error: { id: 4, exitCode: 1, output: 'x', changed: [] } } });
+    leader.es.emit('custom', CUSTOM);
+    for (const s of seen) assert.equal(JSON.stringify(s.map((e) => e[1])), JSON.stringify([CUSTOM.detail, CUSTOM.detail]));
+    // A tab opened later is told the state, which the custom event left alone.
+    const late = boot({ globals });
+    assert.ok(late.overlay(), 'the late tab shows no overlay');
+    assert.equal(late.api.connected(), true);
   });
 });
