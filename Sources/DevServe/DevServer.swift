@@ -1,7 +1,8 @@
+import AsyncHTTPClient
 import Foundation
-import Hummingbird
+public import Hummingbird
 public import Logging
-import NIOCore
+public import NIOCore
 public import ServiceLifecycle
 
 /// A live-reload development server: watches folders, runs the build after each burst of
@@ -15,14 +16,20 @@ public import ServiceLifecycle
 /// let server = DevServer(configuration: .init(root: "/path/site", projectFolder: "/path")) { url in
 ///     print(url)
 /// }
+/// let events = server.events()       // building, built, error, custom
+/// try server.publish(custom: "content-updated", detail: ["page": "/blog/"])
+/// server.rebuild()                   // build now, as if everything changed
 /// try await ServiceGroup(services: [server], gracefulShutdownSignals: [.sigint], logger: logger).run()
 /// ```
 public struct DevServer: Service {
+    /// What the server was made with.
     public let configuration: DevServeConfiguration
-    /// Where events are published; ``EventHub/subscribe()`` follows them.
+    /// Where events are published; ``events()`` follows them.
     public let hub: EventHub
     private let logger: Logger
     private let onListening: @Sendable (String) async -> Void
+    private let rebuildRequests: AsyncStream<Void>
+    private let rebuildContinuation: AsyncStream<Void>.Continuation
 
     /// - Parameter onListening: called once with the URL served (`http://HOST:PORT/`).
     public init(
@@ -33,7 +40,24 @@ public struct DevServer: Service {
         self.hub = EventHub(heartbeatInterval: configuration.heartbeat, maxClients: configuration.maxClients)
         self.logger = logger
         self.onListening = onListening
+        (rebuildRequests, rebuildContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
+
+    /// The events as they are published (`building`, `built`, `error` and custom ones), until
+    /// the server stops. Each call is a new, independent sequence; call it before ``run()`` to
+    /// see the start-up build.
+    public func events() -> AsyncStream<DevServerEvent> { hub.subscribe() }
+
+    /// Publishes a custom event to every page and event-stream client (see
+    /// ``EventHub/publish(custom:detail:)``).
+    @discardableResult
+    public func publish(custom name: String, detail: some Encodable) throws(DevServeError) -> DevServerEvent {
+        try hub.publish(custom: name, detail: detail)
+    }
+
+    /// Asks for a build as if everything had changed (what `POST /__hmr/rebuild` does). It runs
+    /// after the debounce, or after the running build.
+    public func rebuild() { rebuildContinuation.yield() }
 
     /// Runs until cancelled or shut down gracefully.
     /// - Throws: ``DevServeError`` for a bad configuration, ``WatchError`` when watching fails,
@@ -83,10 +107,21 @@ public struct DevServer: Service {
             projectFolder: configuration.projectFolder,
             servedFolder: configuration.root,
             logger: logger,
-            listening: listening)
+            listening: listening,
+            rebuildRequests: rebuildRequests)
+        let proxyClient = configuration.proxies.isEmpty ? nil : Self.makeProxyClient()
+        let editor: EditorLauncher?
+        if let template = configuration.editorCommand {
+            guard let project = PathResolver(root: configuration.projectFolder, denyList: DenyList(allowDotfiles: true)) else {
+                throw DevServeError("the project folder does not exist: \(configuration.projectFolder)")
+            }
+            editor = EditorLauncher(command: try EditorCommand(template), project: project)
+        } else {
+            editor = nil
+        }
 
         let app = Application(
-            router: makeRouter(resolver: resolver, activity: activity, outputs: outputs),
+            router: makeRouter(resolver: resolver, activity: activity, outputs: outputs, proxyClient: proxyClient, editor: editor),
             server: .originFormHTTP1(configuration: .init(idleTimeout: .init(configuration.requestTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [PipelineService(pipeline: pipeline, watcher: watcher, hub: hub)],
@@ -97,16 +132,43 @@ public struct DevServer: Service {
                 serverListens.finish()
             },
             logger: logger)
-        try await app.run()
+        do {
+            try await withGracefulShutdownHandler {
+                try await app.run()
+            } onGracefulShutdown: {
+                // Ends proxied responses, which would keep the server from stopping while a
+                // backend's event stream stays open.
+                proxyClient?.shutdown { _ in }
+            }
+        } catch {
+            try? await proxyClient?.shutdown()
+            throw error
+        }
+        try? await proxyClient?.shutdown()
     }
 
-    private func makeRouter(resolver: PathResolver, activity: BuildActivity, outputs: OutputTracker) -> Router<BasicRequestContext> {
-        let router = Router()
+    /// The client that forwards proxied requests: no redirects followed, no timeout on reading
+    /// (a backend's event stream may stay quiet for long), 5 s to connect.
+    private static func makeProxyClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout = .init(connect: .seconds(5), read: nil)
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    private func makeRouter(
+        resolver: PathResolver, activity: BuildActivity, outputs: OutputTracker, proxyClient: HTTPClient?, editor: EditorLauncher?
+    ) -> Router<DevServeRequestContext> {
+        let router = Router(context: DevServeRequestContext.self)
         router.add(
             middleware: SecurityMiddleware(
                 hosts: HostPolicy(boundHost: configuration.host, allowedHosts: configuration.allowedHosts),
                 fetch: FetchPolicy()))
-        let held = BuildHoldMiddleware<BasicRequestContext>.prefixes(
+        if let proxyClient {
+            router.add(middleware: ProxyMiddleware(routes: configuration.proxies, client: proxyClient))
+        }
+        let held = BuildHoldMiddleware<DevServeRequestContext>.prefixes(
             outputFolders: configuration.buildOutputFolders, root: configuration.root)
         if !held.isEmpty {
             router.add(middleware: BuildHoldMiddleware(activity: activity, prefixes: held, timeout: configuration.holdTimeout))
@@ -117,10 +179,17 @@ public struct DevServer: Service {
                     allowOrigin: .custom(origin), allowHeaders: [.accept, .contentType, .range],
                     allowMethods: [.get, .head, .options], allowCredentials: false))
         }
+        let pages = PageResponder(
+            injector: configuration.injectClient ? HTMLInjector() : nil, lastGoodPage: { outputs.lastGoodPage($0) })
+        if let fallback = configuration.fallbackPage {
+            let page = "/" + fallback.drop { $0 == "/" }
+            router.add(middleware: SPAFallbackMiddleware(page: page, resolver: resolver, pages: pages))
+        }
         if configuration.injectClient {
-            router.add(
-                middleware: HTMLInjectionMiddleware(
-                    resolver: resolver, injector: HTMLInjector(), lastGoodPage: { outputs.lastGoodPage($0) }))
+            router.add(middleware: HTMLInjectionMiddleware(resolver: resolver, pages: pages))
+        }
+        if configuration.directoryListing {
+            router.add(middleware: DirectoryListingMiddleware(resolver: resolver, pages: pages))
         }
         router.add(middleware: RangeRequestGuard(resolver: resolver))
         router.add(
@@ -133,7 +202,8 @@ public struct DevServer: Service {
                     (MediaType(type: .any), [.noCache]),
                 ]),
                 searchForIndexHtml: true))
-        HMRRoutes(hub: hub).register(on: router)
+        let rebuild = rebuildContinuation
+        HMRRoutes(hub: hub, rebuild: { rebuild.yield() }, editor: editor).register(on: router)
         return router
     }
 
@@ -155,6 +225,19 @@ struct PipelineService: Service {
             watcher.stop()
         }
         try? await cancelWhenGracefulShutdown { try await pipeline.run() }
+    }
+}
+
+/// The request context of devserve's router: Hummingbird's basics plus the client's address
+/// (for `X-Forwarded-For`).
+public struct DevServeRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The address of the connection's other end.
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
     }
 }
 

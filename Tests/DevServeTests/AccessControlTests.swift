@@ -80,10 +80,11 @@ import Testing
             #expect(try await post([]).status == 403, "a POST with no Origin or Sec-Fetch-Site is refused")
             #expect(try await post(["Origin: http://evil.com"]).status == 403)
             #expect(try await post(["Sec-Fetch-Site: cross-site"]).status == 403)
-            // Same-origin gets past the guard (to 404 here: no such endpoint yet).
+            // Same-origin gets past the guard: the rebuild is accepted.
             let same = try await post(["Origin: http://127.0.0.1:\(server.port)"])
-            #expect(same.status != 403)
-            #expect((400..<500).contains(same.status ?? 0))
+            #expect(same.status == 202)
+            let fetchSite = try await post(["Sec-Fetch-Site: same-origin"])
+            #expect(fetchSite.status == 202)
         }
     }
 

@@ -57,7 +57,20 @@ public struct DevServeConfiguration: Sendable {
     /// How long a connection may take to send a request's headers (or its body, or stay idle
     /// between requests) before it is closed: the defence against slow-loris clients.
     public var requestTimeout: Duration
+    /// The page (relative to ``root``, as `index.html` or `app/shell.html`) served, with the
+    /// client injected, for a GET that wants HTML and matches no file: client-side routes of
+    /// single-page apps. Nil: such requests get a 404.
+    public var fallbackPage: String?
+    /// Requests under these prefixes go to backends (see ``ProxyRoute``).
+    public var proxies: [ProxyRoute]
+    /// The command that `POST /__hmr/open` runs to show a file at a line (see ``EditorCommand``);
+    /// nil: opening files is off and the endpoint answers 501.
+    public var editorCommand: String?
+    /// Whether a folder without `index.html` gets a listing of its files.
+    public var directoryListing: Bool
 
+    /// A configuration; only the folders are required, everything else has the defaults of the
+    /// command line.
     public init(
         root: String,
         watchFolders: [String]? = nil,
@@ -83,7 +96,11 @@ public struct DevServeConfiguration: Sendable {
         allowDotfiles: Bool = false,
         followSymlinks: Bool = false,
         maxClients: Int = 1024,
-        requestTimeout: Duration = .seconds(10)
+        requestTimeout: Duration = .seconds(10),
+        fallbackPage: String? = nil,
+        proxies: [ProxyRoute] = [],
+        editorCommand: String? = nil,
+        directoryListing: Bool = true
     ) {
         self.root = root
         self.watchFolders = watchFolders ?? [root]
@@ -110,6 +127,10 @@ public struct DevServeConfiguration: Sendable {
         self.followSymlinks = followSymlinks
         self.maxClients = maxClients
         self.requestTimeout = requestTimeout
+        self.fallbackPage = fallbackPage
+        self.proxies = proxies
+        self.editorCommand = editorCommand
+        self.directoryListing = directoryListing
     }
 
     /// Folders whose changes during a build come from the build itself and must not trigger

@@ -9,6 +9,9 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
         case built
         /// The build failed.
         case error
+        /// An event an embedder published (``EventHub/publish(custom:detail:)``): ``name`` and
+        /// ``detail``, for page scripts (`devserve.on(name, fn)`) and editors.
+        case custom
     }
 
     public var kind: Kind
@@ -24,10 +27,16 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
     public var outputs: [String]?
     /// On `error` (and on `built`, for warnings): what the build output says is wrong, and where.
     public var diagnostics: [Diagnostic]?
+    /// On `custom`: the event's name (`[a-z0-9][a-z0-9-]*`).
+    public var name: String?
+    /// On `custom`: the event's detail, as JSON text.
+    public var detail: String?
 
+    /// An event; ``EventHub/publish(_:changed:durationMs:exitCode:output:outputs:diagnostics:)``
+    /// makes them with the right id.
     public init(
         kind: Kind, id: Int, changed: [String], durationMs: Int? = nil, exitCode: Int32? = nil, output: String? = nil,
-        outputs: [String]? = nil, diagnostics: [Diagnostic]? = nil
+        outputs: [String]? = nil, diagnostics: [Diagnostic]? = nil, name: String? = nil, detail: String? = nil
     ) {
         self.kind = kind
         self.id = id
@@ -37,6 +46,8 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
         self.output = output
         self.outputs = outputs
         self.diagnostics = diagnostics
+        self.name = name
+        self.detail = detail
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -54,6 +65,15 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
             var outputs: [String]?
             var diagnostics: [Diagnostic]?
         }
+        if kind == .custom {
+            guard let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+                let id = object["id"] as? Int, let name = object["name"] as? String
+            else { throw DevServeError("not a custom event: \(json)") }
+            let detail = try object["detail"].map {
+                String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+            }
+            return DevServerEvent(kind: .custom, id: id, changed: [], name: name, detail: detail ?? "null")
+        }
         let payload = try JSONDecoder().decode(Payload.self, from: Data(json.utf8))
         return DevServerEvent(
             kind: kind, id: payload.id, changed: payload.changed ?? [], durationMs: payload.durationMs,
@@ -61,8 +81,12 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
             diagnostics: payload.diagnostics)
     }
 
-    /// The single-line JSON payload (`data:`): `{"id":…,"changed":[…],…}`.
-    public var json: String { JSON.encode(self) }
+    /// The single-line JSON payload (`data:`): `{"id":…,"changed":[…],…}`, or
+    /// `{"detail":…,"id":…,"name":"…"}` for a custom event.
+    public var json: String {
+        guard kind == .custom else { return JSON.encode(self) }
+        return #"{"detail":\#(detail ?? "null"),"id":\#(id),"name":\#(JSON.encode(name ?? ""))}"#
+    }
 }
 
 /// JSON encoding shared by the event stream, `/__hmr/status` and `--json` output: one line,

@@ -54,13 +54,42 @@ public final class EventHub: Sendable {
         _ kind: DevServerEvent.Kind, changed: [String], durationMs: Int? = nil, exitCode: Int32? = nil,
         output: String? = nil, outputs: [String]? = nil, diagnostics: [Diagnostic]? = nil
     ) -> DevServerEvent {
+        publish { id in
+            DevServerEvent(
+                kind: kind, id: id, changed: changed, durationMs: durationMs, exitCode: exitCode, output: output,
+                outputs: outputs, diagnostics: diagnostics)
+        }
+    }
+
+    /// Publishes a custom event: pages receive `detail` through `devserve.on(name, fn)` (and a
+    /// `devserve:NAME` window event), editors and ``subscribe()`` see it as a `custom` event. It
+    /// does not change the build status.
+    /// - Parameters:
+    ///   - name: lowercase letters, digits and `-`, starting with a letter or digit, and not one
+    ///     of the built-in event names (``reservedNames``).
+    ///   - detail: any value JSON can encode.
+    /// - Throws: ``DevServeError`` for a bad name.
+    @discardableResult
+    public func publish(custom name: String, detail: some Encodable) throws(DevServeError) -> DevServerEvent {
+        guard name.wholeMatch(of: /[a-z0-9][a-z0-9-]*/) != nil, !Self.reservedNames.contains(name) else {
+            throw DevServeError(
+                "a custom event name is lowercase letters, digits and -, and not one of \(Self.reservedNames.sorted().joined(separator: ", ")); not \(name)")
+        }
+        let detail = JSON.encode(detail)
+        return publish { id in DevServerEvent(kind: .custom, id: id, changed: [], name: name, detail: detail) }
+    }
+
+    /// Names a custom event cannot take: the events of the stream and of the page API.
+    public static let reservedNames: Set<String> = [
+        "hello", "heartbeat", "shutdown", "building", "built", "error", "custom", "connected", "disconnected", "message", "open",
+    ]
+
+    private func publish(_ make: (Int) -> DevServerEvent) -> DevServerEvent {
         let (event, dropped) = state.withLock { state in
             state.lastID += 1
-            let event = DevServerEvent(
-                kind: kind, id: state.lastID, changed: changed, durationMs: durationMs, exitCode: exitCode,
-                output: output, outputs: outputs, diagnostics: diagnostics)
+            let event = make(state.lastID)
             let message = ByteBuffer(
-                string: SSEMessage(event: kind.rawValue, data: event.json, id: eventID(event.id)).encoded)
+                string: SSEMessage(event: event.kind.rawValue, data: event.json, id: eventID(event.id)).encoded)
             state.status = state.status.applying(event)
             state.history.append((event.id, message))
             if state.history.count > historyLimit { state.history.removeFirst(state.history.count - historyLimit) }

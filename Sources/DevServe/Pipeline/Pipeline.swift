@@ -21,6 +21,8 @@ struct Pipeline: Sendable {
     /// Finishes once the server listens: the start-up build waits for it, so its events come
     /// after the `listening` line.
     let listening: AsyncStream<Void>
+    /// `POST /__hmr/rebuild` and ``DevServer/rebuild()``: each asks for a build of everything.
+    let rebuildRequests: AsyncStream<Void>
 
     private enum Outcome: Sendable {
         case finished(BuildResult)
@@ -33,6 +35,9 @@ struct Pipeline: Sendable {
             group.addTask { await self.watch() }
             group.addTask { try await self.buildBatches() }
             group.addTask { try await self.sendHeartbeats() }
+            group.addTask {
+                for await _ in rebuildRequests { debouncer.addEverything() }
+            }
         }
     }
 

@@ -1,10 +1,16 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import ServiceLifecycle
 
-/// The routes under `/__hmr`: the event stream, the status and the client script.
+/// The routes under `/__hmr`: the event stream, the status, the client script, and the two
+/// actions, rebuild and open-in-editor (POST only; ``FetchPolicy`` makes them same-origin).
 struct HMRRoutes<Context: RequestContext> {
     let hub: EventHub
+    /// Asks the pipeline for a build.
+    let rebuild: @Sendable () -> Void
+    /// Nil when no editor is configured.
+    let editor: EditorLauncher?
 
     func register(on router: Router<Context>) {
         router.get("/__hmr") { request, _ in self.eventStream(request) }
@@ -17,6 +23,31 @@ struct HMRRoutes<Context: RequestContext> {
             headers[.cacheControl] = "no-cache"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: ClientScript.source)))
         }
+        router.post("/__hmr/rebuild") { _, _ in
+            self.rebuild()
+            return Response.refusal(.accepted, "rebuild requested")
+        }
+        router.post("/__hmr/open") { request, _ in try await self.open(request) }
+    }
+
+    /// `POST /__hmr/open` with `{"file": "src/app.js", "line": 2, "column": 3}`: opens the file
+    /// in the editor. 202 once the editor started; otherwise one line saying why not.
+    private func open(_ request: Request) async throws -> Response {
+        guard let editor else {
+            return .refusal(
+                .notImplemented,
+                "no editor is set; start devserve with --editor \"code --goto {file}:{line}:{column}\", or set $VISUAL or $EDITOR")
+        }
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        guard let location = try? JSONDecoder().decode(EditorLocation.self, from: Data(body.readableBytesView)) else {
+            return .refusal(.badRequest, #"the body must be JSON such as {"file": "src/app.js", "line": 2, "column": 3}"#)
+        }
+        do {
+            try await editor.open(file: location.file, line: location.line ?? 1, column: location.column ?? 1)
+        } catch {
+            return .refusal(HTTPResponse.Status(code: error.status), error.message)
+        }
+        return .refusal(.accepted, "opening \(location.file):\(location.line ?? 1):\(location.column ?? 1)")
     }
 
     /// `GET /__hmr`: Server-Sent Events. Starts with `retry:` and `hello` (or the events missed
@@ -84,4 +115,11 @@ struct StatusPayload: Encodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(clients, forKey: .clients)
     }
+}
+
+/// The body of `POST /__hmr/open`.
+struct EditorLocation: Decodable {
+    var file: String
+    var line: Int?
+    var column: Int?
 }
