@@ -99,3 +99,26 @@ import Testing
         #expect(error.contains("devserve: warning: listening on 0.0.0.0: your files are reachable from the network"))
     }
 }
+
+/// `--open`, with a stub `xdg-open` first on PATH that records its argument.
+@Suite(.timeLimit(.minutes(2))) struct OpenBrowserTests {
+    @Test func openShowsTheURLOnceListening() async throws {
+        let site = try FixtureCopy("site")
+        defer { site.remove() }
+        let bin = try site.sibling("bin")
+        let record = bin + "/opened"
+        try "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '\(record)'\n".write(toFile: bin + "/xdg-open", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin + "/xdg-open")
+        let path = bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        try await Devserve.run([site.path, "--port", "0", "--open"], environment: ["PATH": path]) { devserve in
+            try await waitUntil("xdg-open to run") { FileManager.default.fileExists(atPath: record) }
+            #expect(try String(contentsOfFile: record, encoding: .utf8) == devserve.url + "\n")
+        }
+        // Without xdg-open at all: a warning, and devserve serves on.
+        let stderr = try await Devserve.run([site.path, "--port", "0", "--open"], environment: ["PATH": bin + "/nowhere"]) { devserve in
+            let response = try await RawConnection.get("/", port: devserve.port)
+            #expect(response.status == 200)
+        }
+        #expect(stderr.contains("--open: cannot run xdg-open"), "\(stderr)")
+    }
+}

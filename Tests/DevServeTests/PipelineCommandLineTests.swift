@@ -19,27 +19,48 @@ import Testing
          "echo \(limit) > /proc/sys/user/max_inotify_watches && exec \"$0\" \"$@\""]
     }
 
-    @Test func theTerminalShowsOneLinePerBuildWithTheFirstDiagnostic() async throws {
+    /// What problem matchers and `errorformat` read: a `building` line when a build starts, one
+    /// `file:line:col: severity: message` line per problem (those the build did not already print
+    /// in that form), and a `built in` or `error in` line when it ends; no colour off a terminal.
+    @Test func theTerminalShowsABeginLineProblemLinesAndAnEndLine() async throws {
         let project = try FixtureCopy("build-project")
         defer { project.remove() }
         try project.write("src/app.js", "let x = 1\n  BUILD_ERROR here\n")
+        try project.write(
+            "tsc.sh", "printf 'src/a.ts(3,5): error TS1005: x expected.\\nsrc/b.c:1:2: warning: unused\\n'; exit 2\n")
         try FileManager.default.createDirectory(at: project.url("dist"), withIntermediateDirectories: true)
-        let build = "cd '\(project.path)' && ./build.sh"
+        let build = "cd '\(project.path)' && if [ -e tsc ]; then sh tsc.sh; else ./build.sh; fi"
         try await Devserve.run([project.path + "/dist", "--port", "0", "--watch", project.path, "--build", build]) { devserve in
-            // The build's own output is echoed on stdout too: skip it.
-            func nextBuildLine() async throws -> String {
+            /// The lines from the next `building` line to the end line, without the build's own
+            /// output lines.
+            func nextBuild(without echoed: Set<String>) async throws -> [String] {
+                var lines: [String] = []
                 while let line = try await devserve.lines.next() {
-                    if line.hasPrefix("error in ") || line.hasPrefix("built in ") { return line }
+                    if line.hasPrefix("building · ") { lines = [] }
+                    if !echoed.contains(line) { lines.append(line) }
+                    if line.hasPrefix("error in ") || line.hasPrefix("built in ") { return lines }
                 }
                 throw TestFailure("stdout ended")
             }
-            let error = try await nextBuildLine()
-            #expect(error.wholeMatch(of: #/error in \d+ ms \(exit code 1\) · start-up build · src/app\.js:2:3: error: found BUILD_ERROR marker/#) != nil, "\(error)")
-            #expect(!error.contains("\u{1B}"), "no colour when stdout is not a terminal")
+            let failed = try await nextBuild(without: ["build failed: 1 error(s)", "src/app.js:2:3: error: found BUILD_ERROR marker"])
+            #expect(failed.count == 2, "the build printed its one problem in the right form already: \(failed)")
+            #expect(failed.first == "building · start-up build")
+            #expect(failed.last?.wholeMatch(of: #/error in \d+ ms \(exit code 1\) · start-up build · 1 error/#) != nil, "\(failed)")
+            #expect(!failed.joined().contains("\u{1B}"), "no colour when stdout is not a terminal")
+
             try project.write("src/app.js", "let x = 2\n")
-            let built = try await nextBuildLine()
+            let built = try await nextBuild(without: ["built 3 files"])
+            #expect(built.count == 2, "\(built)")
+            #expect(built.first?.wholeMatch(of: #/building · /.*/src/app\.js changed/#) != nil, "\(built)")
             // The failed build wrote nothing: the fixed one wrote all three files.
-            #expect(built.wholeMatch(of: #/built in \d+ ms · /.*/src/app\.js changed · 3 outputs updated/#) != nil, "\(built)")
+            #expect(built.last?.wholeMatch(of: #/built in \d+ ms · /.*/src/app\.js changed · 3 outputs updated/#) != nil, "\(built)")
+
+            // tsc's form is not file:line:col, so devserve adds that line; gcc's is, so it does not.
+            try project.write("tsc", "")
+            let tsc = try await nextBuild(without: ["src/a.ts(3,5): error TS1005: x expected.", "src/b.c:1:2: warning: unused"])
+            #expect(tsc.count == 3, "\(tsc)")
+            #expect(tsc.dropFirst().first == "src/a.ts:3:5: error: TS1005: x expected.")
+            #expect(tsc.last?.wholeMatch(of: #/error in \d+ ms \(exit code 2\) · /.*/tsc changed · 1 error, 1 warning/#) != nil, "\(tsc)")
         }
     }
 

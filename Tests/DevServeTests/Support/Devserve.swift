@@ -12,10 +12,30 @@ enum Devserve {
     }()
 
     /// Runs devserve until it exits by itself; its exit status and stderr.
-    static func runToEnd(_ arguments: [String]) async throws -> (TerminationStatus, String) {
+    static func runToEnd(
+        _ arguments: [String], environment: [String: String] = [:], in folder: String? = nil
+    ) async throws -> (TerminationStatus, String) {
+        let (status, _, error) = try await output(arguments, environment: environment, in: folder)
+        return (status, error)
+    }
+
+    /// Runs devserve until it exits by itself (a subcommand such as `status`); its exit status,
+    /// stdout and stderr.
+    static func output(
+        _ arguments: [String], environment: [String: String] = [:], in folder: String? = nil
+    ) async throws -> (TerminationStatus, String, String) {
         let result = try await Subprocess.run(
-            .path(.init(binary)), arguments: .init(arguments), output: .discarded, error: .string(limit: 1 << 16))
-        return (result.terminationStatus, result.standardError)
+            .path(.init(binary)), arguments: .init(arguments), environment: Self.environment(environment),
+            workingDirectory: folder.map { .init($0) }, output: .string(limit: 1 << 20), error: .string(limit: 1 << 16))
+        return (result.terminationStatus, result.standardOutput, result.standardError)
+    }
+
+    /// The test's environment with `changes`, where an empty value removes a variable; PORT and
+    /// HOST are removed unless set, so that a machine's own cannot change what the tests see.
+    static func environment(_ changes: [String: String]) -> Environment {
+        var updates: [Environment.Key: String?] = ["PORT": nil, "HOST": nil, "VISUAL": nil, "EDITOR": nil]
+        for (name, value) in changes { updates[Environment.Key(stringLiteral: name)] = value.isEmpty ? nil : value }
+        return .inherit.updating(updates)
     }
 
     /// Runs devserve with `arguments`, hands it to `body` (its URL from the first line, JSON
@@ -25,12 +45,14 @@ enum Devserve {
     @discardableResult
     static func run(
         _ arguments: [String], launcher: [String] = [], stopWith signal: Signal = .terminate,
+        environment: [String: String] = [:], in folder: String? = nil,
         _ body: @escaping (RunningDevserve) async throws -> Void
     ) async throws -> String {
         let executable = launcher.first ?? binary
         let allArguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [binary] + arguments
         let result = try await Subprocess.run(
-            .path(.init(executable)), arguments: .init(allArguments), input: .none, output: .sequence,
+            .path(.init(executable)), arguments: .init(allArguments), environment: Self.environment(environment),
+            workingDirectory: folder.map { .init($0) }, input: .none, output: .sequence,
             error: .string(limit: 1 << 16)
         ) { execution in
             let lines = LineReader(execution.standardOutput.strings())
@@ -88,4 +110,29 @@ final class LineReader: @unchecked Sendable {
     }
 
     func next() async throws -> String? { try await nextLine() }
+}
+
+extension Devserve {
+    /// Runs a devserve subcommand that follows a server (`events`, `rebuild`): once it printed
+    /// its first line, runs `act` (which makes something happen), then reads its output until
+    /// it exits by itself (bounded). Its exit status and every stdout line.
+    static func follow(
+        _ arguments: [String], within limit: Duration = .seconds(30), afterFirstLine act: @escaping @Sendable () async throws -> Void
+    ) async throws -> (TerminationStatus, [String], String) {
+        let result = try await Subprocess.run(
+            .path(.init(binary)), arguments: .init(arguments), environment: environment([:]), input: .none, output: .sequence,
+            error: .string(limit: 1 << 16)
+        ) { execution in
+            let lines = LineReader(execution.standardOutput.strings())
+            return try await withTimeout(limit, "devserve \(arguments.joined(separator: " ")) did not exit") {
+                var seen: [String] = []
+                guard let first = try await lines.next() else { return seen }
+                seen.append(first)
+                try await act()
+                while let line = try await lines.next() { seen.append(line) }
+                return seen
+            }
+        }
+        return (result.terminationStatus, result.closureResult, result.standardError)
+    }
 }

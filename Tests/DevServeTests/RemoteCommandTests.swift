@@ -1,0 +1,133 @@
+import Foundation
+import Subprocess
+import Testing
+
+/// `devserve events`, `status` and `rebuild` against a real running devserve.
+@Suite(.timeLimit(.minutes(3))) struct RemoteCommandTests {
+    /// A devserve over `project` whose build fails while `src/app.js` contains BUILD_ERROR.
+    private func withServer(_ project: FixtureCopy, _ body: @escaping (RunningDevserve) async throws -> Void) async throws {
+        try FileManager.default.createDirectory(at: project.url("dist"), withIntermediateDirectories: true)
+        try await Devserve.run(
+            [project.path + "/dist", "--port", "0", "--json", "--watch", project.path + "/src", "--build", "cd '\(project.path)' && ./build.sh"],
+            body)
+    }
+
+    @Test func eventsUntilAnyExits0AfterASuccessfulBuildAnd1AfterAFailedOne() async throws {
+        let project = try FixtureCopy("build-project")
+        defer { project.remove() }
+        try await withServer(project) { devserve in
+            let (built, lines, _) = try await Devserve.follow(["events", devserve.url, "--until", "any"]) {
+                try project.write("src/app.js", "let fine = 1\n")
+            }
+            #expect(built == .exited(0))
+            #expect(lines.first == "connected to \(devserve.url) · idle" || lines.first == "connected to \(devserve.url) · building")
+            #expect(lines.last?.hasPrefix("built in ") == true, "\(lines)")
+            #expect(lines.contains { $0.hasPrefix("building · ") && $0.hasSuffix("src/app.js changed") }, "\(lines)")
+
+            let (failed, errorLines, _) = try await Devserve.follow(["events", devserve.url, "--until", "any"]) {
+                try project.write("src/app.js", "let x = 1\n  BUILD_ERROR\n")
+            }
+            #expect(failed == .exited(1))
+            // Problems in the form editors parse, before the end line.
+            #expect(errorLines.suffix(2).first == "src/app.js:2:3: error: found BUILD_ERROR marker", "\(errorLines)")
+            #expect(errorLines.last?.hasPrefix("error in ") == true, "\(errorLines)")
+        }
+    }
+
+    @Test func eventsUntilBuiltWaitsThroughErrorsAndJSONLinesCarryTheEvents() async throws {
+        let project = try FixtureCopy("build-project")
+        defer { project.remove() }
+        try await withServer(project) { devserve in
+            let (status, lines, _) = try await Devserve.follow(["events", devserve.url, "--until", "built", "--json"]) {
+                try project.write("src/app.js", "BUILD_ERROR\n")
+                // The failed build is reported, and the follower keeps waiting for a good one.
+                try await Self.waitForStatus("error", devserve.url)
+                try project.write("src/app.js", "let ok = 1\n")
+            }
+            #expect(status == .exited(0))
+            let types = lines.compactMap { line -> String? in
+                let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                return object?["type"] as? String
+            }
+            #expect(types.count == lines.count, "every line is a JSON object: \(lines)")
+            #expect(types.first == "hello")
+            #expect(types.contains("error"), "\(types)")
+            #expect(types.last == "built")
+        }
+    }
+
+    /// Waits (bounded) until `devserve status URL --json` says `state`.
+    static func waitForStatus(_ state: String, _ url: String) async throws {
+        _ = try await withTimeout(.seconds(20), "status \(state)") {
+            while true {
+                let (_, output, _) = try await Devserve.output(["status", url, "--json"])
+                if output.contains(#""status":"\#(state)""#) { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    @Test func statusSaysWhereTheBuildStandsWithItsExitCode() async throws {
+        let project = try FixtureCopy("build-project")
+        defer { project.remove() }
+        try project.write("src/app.js", "x\n BUILD_ERROR\n")
+        try await withServer(project) { devserve in
+            try await Self.waitForStatus("error", devserve.url)
+            let (failed, text, _) = try await Devserve.output(["status", devserve.url])
+            #expect(failed == .exited(1))
+            let lines = text.split(separator: "\n").map(String.init)
+            #expect(lines.first == "src/app.js:2:2: error: found BUILD_ERROR marker", "\(lines)")
+            #expect(lines.last == "error · the last build failed (exit code 1) · start-up build · 0 clients", "\(lines)")
+
+            try project.write("src/app.js", "fixed\n")
+            try await Self.waitForStatus("idle", devserve.url)
+            let (ok, idle, _) = try await Devserve.output(["status", devserve.url])
+            #expect(ok == .exited(0))
+            #expect(idle == "idle · 0 clients\n")
+        }
+    }
+
+    @Test func rebuildRunsTheBuildAndReportsIt() async throws {
+        let project = try FixtureCopy("build-project")
+        defer { project.remove() }
+        try await withServer(project) { devserve in
+            try await Self.waitForStatus("idle", devserve.url)
+            try "marker".write(to: project.url("dist/stale.txt"), atomically: true, encoding: .utf8)
+            let (status, output, _) = try await Devserve.output(["rebuild", devserve.url])
+            #expect(status == .exited(0))
+            let lines = output.split(separator: "\n").map(String.init)
+            #expect(lines.first == "building · everything may have changed", "\(lines)")
+            #expect(lines.last?.hasPrefix("built in ") == true, "\(lines)")
+            // It really ran: build.sh prints what it copied.
+            #expect(lines.contains("built 2 files") || lines.contains { $0.hasPrefix("built ") }, "\(lines)")
+
+            try project.write("src/app.js", "BUILD_ERROR\n")
+            try await Self.waitForStatus("error", devserve.url)
+            let (failed, _, _) = try await Devserve.output(["rebuild", devserve.url])
+            #expect(failed == .exited(1))
+        }
+    }
+
+    @Test func anUnreachableServerIsExitCode2AndOneLine() async throws {
+        let port = try RawConnection.unusedPort()
+        for command in ["events", "status", "rebuild"] {
+            let (status, output, error) = try await Devserve.output([command, "http://127.0.0.1:\(port)/"])
+            #expect(status == .exited(2), "\(command)")
+            #expect(output.isEmpty)
+            #expect(error == "devserve: error: cannot reach devserve at http://127.0.0.1:\(port)/ (connection refused); is it running? (give its URL, or set PORT)\n", "\(command)")
+        }
+        let (status, _, error) = try await Devserve.output(["status", "ftp://x"])
+        #expect(status == .exited(2))
+        #expect(error == "devserve: error: not a devserve URL: ftp://x (expected http://HOST:PORT/)\n")
+    }
+
+    @Test func theDefaultURLComesFromTheFolderAndPORT() async throws {
+        let port = try RawConnection.unusedPort()
+        let project = try FixtureCopy(files: ["devserve.toml": "port = \(port)\n"])
+        defer { project.remove() }
+        let (_, _, fromFile) = try await Devserve.output(["status"], in: project.path)
+        #expect(fromFile.contains("http://127.0.0.1:\(port)/"), "\(fromFile)")
+        let (_, _, fromVariable) = try await Devserve.output(["status"], environment: ["PORT": "\(port + 1)"], in: project.path)
+        #expect(fromVariable.contains("http://127.0.0.1:\(port + 1)/"), "\(fromVariable)")
+    }
+}
