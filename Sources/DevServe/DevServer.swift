@@ -231,10 +231,12 @@ struct PipelineService: Service {
 /// The request context of devserve's router: Hummingbird's basics plus the client's address
 /// (for `X-Forwarded-For`).
 public struct DevServeRequestContext: RequestContext, RemoteAddressRequestContext {
+    /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage
     /// The address of the connection's other end.
     public let remoteAddress: SocketAddress?
 
+    /// The context of one request on one connection.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
@@ -243,6 +245,8 @@ public struct DevServeRequestContext: RequestContext, RemoteAddressRequestContex
 
 /// A configuration problem, with a one-line message for the user.
 public struct DevServeError: Error, CustomStringConvertible, Sendable {
+    /// The message.
     public let description: String
+    /// An error with a one-line message.
     public init(_ description: String) { self.description = description }
 }

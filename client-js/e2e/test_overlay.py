@@ -87,3 +87,34 @@ class OverlayTests(BrowserTestCase):
         self.assertIn(["red alert", "rgb(255, 92, 87)", "400"], styles)
         self.assertIn(["bold yellow", "rgb(251, 255, 200)", "700"], styles)
         self.assertEqual([m for m in self.console() if "Content Security Policy" in m], [])
+
+    def test_a_click_on_a_diagnostic_opens_it_in_the_editor(self):
+        project = self.project("build-project")
+        os.makedirs(project.file("dist"))
+        log = project.file("editor.log")
+        stub = project.file("stub-editor")
+        with open(stub, "w") as f:
+            f.write(f"#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{log}'\n")
+        os.chmod(stub, 0o755)
+        server = self.devserve(
+            [project.file("dist"), "--watch", project.file("src"), "--build", "./build.sh",
+             "--editor", stub + " {file} {line} {column}"], project.path)
+        wait_for("the first build", lambda: os.path.exists(project.file("dist/index.html")))
+        self.open(server.url)
+        self.mark()
+        project.edit("src/index.html", "<h1>devserve build demo</h1>", "<h1>BUILD_ERROR here</h1>")
+        wait_for("the overlay", lambda: self.js(OVERLAY_TEXT))
+        links = self.js("return Array.from(document.querySelectorAll('#devserve-overlay a[data-devserve-open]'))"
+                        ".map(function (a) { return a.getAttribute('data-devserve-open'); })")
+        # The diagnostic, and the first line of the raw output that names a file.
+        self.assertEqual(links, ["src/index.html:9:7", "src/index.html:9:7"])
+        self.js("document.querySelector('#devserve-overlay a[data-devserve-open]').click()")
+        opened = wait_for("the editor to be started",
+                          lambda: os.path.exists(log) and open(log).read().split("\n")[:3])
+        self.assertEqual(opened, [os.path.realpath(project.file("src/index.html")), "9", "7"])
+        self.assertTrue(self.marked(), "the click navigated away")
+        # A file outside the project: the page's own same-origin POST gets a one-line refusal.
+        self.js("fetch('/__hmr/open', {method: 'POST', body: JSON.stringify({file: '../../etc/passwd', line: 1})})"
+                ".then(function (r) { return r.text(); }).then(function (t) { window.__refused = t; });")
+        refused = wait_for("the refusal", lambda: self.js("return window.__refused || null"))
+        self.assertTrue(refused.startswith("devserve: no file ../../etc/passwd"), refused)

@@ -5,10 +5,12 @@ public struct BuildResult: Sendable, Equatable {
     /// Standard output and standard error, interleaved as written (capped, see
     /// ``ShellBuildRunner/outputLimit``).
     public var output: String
+    /// How long the build ran.
     public var duration: Duration
     /// Whether the build was stopped for taking longer than its timeout.
     public var timedOut: Bool
 
+    /// A finished (or stopped) build.
     public init(exitCode: Int32?, output: String, duration: Duration, timedOut: Bool = false) {
         self.exitCode = exitCode
         self.output = output
@@ -16,5 +18,6 @@ public struct BuildResult: Sendable, Equatable {
         self.timedOut = timedOut
     }
 
+    /// Whether the build exited with code 0.
     public var succeeded: Bool { exitCode == 0 }
 }

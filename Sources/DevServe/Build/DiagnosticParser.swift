@@ -13,12 +13,15 @@ public struct DiagnosticParser: Sendable {
     /// The most diagnostics kept from one build.
     public static let limit = 100
 
+    /// Paths under it are reported relative to it.
     public let projectFolder: String
 
+    /// A parser that makes paths relative to `projectFolder`.
     public init(projectFolder: String) {
         self.projectFolder = projectFolder.hasSuffix("/") ? String(projectFolder.dropLast()) : projectFolder
     }
 
+    /// The problems `output` reports, in order (at most 100).
     public func parse(_ output: String) -> [Diagnostic] {
         let forms = Forms()
         var found: [Diagnostic] = []

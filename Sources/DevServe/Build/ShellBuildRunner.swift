@@ -28,14 +28,19 @@ public struct ShellBuildRunner: BuildRunner {
     /// Output kept for the `error` event; the rest is dropped with a note.
     public static let outputLimit = 1 << 20
 
+    /// The shell command (`/bin/sh -c`).
     public let command: String
+    /// The folder it runs in.
     public let directory: String
+    /// Where its output is echoed while it runs.
     public let echo: Echo
+    /// How long a stopped build gets between SIGTERM and SIGKILL.
     public let gracePeriod: Duration
     /// A build still running after this long is stopped (its whole process group) and reported
     /// as failed, with its output so far. Nil: no limit.
     public let timeout: Duration?
 
+    /// A runner for `command` in `directory`.
     public init(command: String, directory: String, echo: Echo, gracePeriod: Duration = .seconds(2), timeout: Duration? = nil) {
         self.command = command
         self.directory = directory
@@ -44,6 +49,7 @@ public struct ShellBuildRunner: BuildRunner {
         self.timeout = timeout
     }
 
+    /// Runs the build once; cancelling stops its whole process group.
     public func run() async -> BuildResult {
         let clock = ContinuousClock()
         let start = clock.now

@@ -25,6 +25,7 @@ public struct ChangeBatch: Sendable, Equatable {
     private var order: [String] = []
     private var entries: [String: Entry] = [:]
 
+    /// A batch of `paths`, each modified.
     public init(paths: [String] = [], everything: Bool = false) {
         for path in paths { insert(path) }
         self.everything = everything
@@ -33,6 +34,7 @@ public struct ChangeBatch: Sendable, Equatable {
     /// Whether there is nothing to build: no change, or only files that came and went.
     public var isEmpty: Bool { !everything && !order.contains { entries[$0]?.isTransient == false } }
 
+    /// Records a change of `path`.
     public mutating func insert(_ path: String, _ change: FileChange = .modified) {
         if entries[path] == nil { order.append(path) }
         entries[path, default: Entry()].record(change)
@@ -48,11 +50,13 @@ public struct ChangeBatch: Sendable, Equatable {
         if other.everything { everything = true }
     }
 
+    /// Marks the batch as "anything may have changed".
     public mutating func markEverything() { everything = true }
 
     /// The list sent to clients: `["."]` when everything may have changed.
     public var reported: [String] { everything ? ["."] + paths : paths }
 
+    /// Equal when they report the same paths and flag.
     public static func == (lhs: ChangeBatch, rhs: ChangeBatch) -> Bool {
         lhs.paths == rhs.paths && lhs.everything == rhs.everything
     }

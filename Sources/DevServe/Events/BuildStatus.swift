@@ -1,15 +1,18 @@
 /// Where the pipeline stands: sent in `hello` and by `GET /__hmr/status`.
 public struct BuildStatus: Sendable, Encodable, Equatable {
+    /// Idle (the last build succeeded, or none ran), building, or failed.
     public enum State: String, Sendable, Encodable {
         case idle, building, error
     }
 
+    /// Where the pipeline stands.
     public var status: State
     /// What the running build is about (while `building`).
     public var changed: [String]
     /// The last failed build, until a build succeeds again (kept while a new build runs).
     public var error: DevServerEvent?
 
+    /// No build running and none failed.
     public static let idle = BuildStatus(status: .idle, changed: [], error: nil)
 
     /// The status after `event`.
@@ -24,6 +27,7 @@ public struct BuildStatus: Sendable, Encodable, Equatable {
 
     private enum CodingKeys: String, CodingKey { case status, changed, error }
 
+    /// Encodes `error` as `null` when there is none.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(status, forKey: .status)

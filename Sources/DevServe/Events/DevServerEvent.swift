@@ -2,6 +2,7 @@ import Foundation
 
 /// An event of the build pipeline, as sent to browsers on `/__hmr` and to local subscribers.
 public struct DevServerEvent: Sendable, Encodable, Equatable {
+    /// What happened.
     public enum Kind: String, Sendable, Codable, CaseIterable {
         /// A batch of changes arrived; a build (if any) is starting.
         case building
@@ -14,13 +15,17 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
         case custom
     }
 
+    /// What happened.
     public var kind: Kind
     /// Increases by one with every event of a server instance.
     public var id: Int
     /// Changed paths, relative to the project folder; `"."` means anything may have changed.
     public var changed: [String]
+    /// On `built` and `error`: how long the build took.
     public var durationMs: Int?
+    /// On `error`: the build's exit code (-1 when it was stopped or could not start).
     public var exitCode: Int32?
+    /// On `error`: the build's output.
     public var output: String?
     /// On `built`: URL paths of the served files whose content changed (`/app.js`); empty when
     /// the build changed nothing, so pages need not reload. Nil when unknown.

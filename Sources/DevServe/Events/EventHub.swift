@@ -35,6 +35,7 @@ public final class EventHub: Sendable {
     private static let heartbeatMessage = ByteBuffer(string: SSEMessage(event: "heartbeat", data: "{}").encoded)
     private static let shutdownMessage = ByteBuffer(string: SSEMessage(event: "shutdown", data: "{}").encoded)
 
+    /// A hub with no clients; `maxClients` bounds `/__hmr` streams.
     public init(heartbeatInterval: Duration = .seconds(5), historyLimit: Int = 256, maxClients: Int = 1024) {
         self.instance = UUID().uuidString.lowercased()
         self.heartbeatInterval = heartbeatInterval

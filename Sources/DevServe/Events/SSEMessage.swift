@@ -1,11 +1,15 @@
 /// One Server-Sent Events message, encoded per the WHATWG `text/event-stream` format.
 public struct SSEMessage: Sendable, Equatable {
+    /// The `event:` field; nil for a plain message.
     public var event: String?
+    /// The payload; each of its lines becomes a `data:` line.
     public var data: String
+    /// The `id:` field.
     public var id: String?
     /// The reconnection delay the browser should use, in milliseconds.
     public var retry: Int?
 
+    /// A message.
     public init(event: String? = nil, data: String, id: String? = nil, retry: Int? = nil) {
         self.event = event
         self.data = data

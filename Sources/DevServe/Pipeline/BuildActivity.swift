@@ -11,8 +11,10 @@ public final class BuildActivity: Sendable {
 
     private let state = Mutex(State())
 
+    /// Nothing building yet.
     public init() {}
 
+    /// Whether a build is running now.
     public var isBuilding: Bool { state.withLock { $0.building } }
 
     /// Runs `build`, marked as building, and releases every waiting request when it ends.

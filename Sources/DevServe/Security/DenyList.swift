@@ -13,6 +13,7 @@ public struct DenyList: Sendable {
     /// Extensions of key material, never served.
     public static let keyExtensions = [".pem", ".key", ".crt", ".p12", ".pfx"]
 
+    /// The rules; `allowDotfiles` lets dotfiles through (never key files).
     public init(allowDotfiles: Bool = false) {
         self.allowDotfiles = allowDotfiles
     }

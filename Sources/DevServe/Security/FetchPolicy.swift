@@ -12,6 +12,7 @@ public import HTTPTypes
 ///   foreign page) of anything but an image or a stylesheet is refused, and every response carries
 ///   `Cross-Origin-Resource-Policy: same-origin`.
 public struct FetchPolicy: Sendable {
+    /// The policy.
     public init() {}
 
     /// Why a request is refused (403), or nil when it may go on.

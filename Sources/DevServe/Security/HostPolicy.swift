@@ -18,6 +18,7 @@ public struct HostPolicy: Sendable {
     /// Whether devserve listens on every address (`0.0.0.0` or `::`), so any IP literal is allowed.
     private let listensEverywhere: Bool
 
+    /// The policy for a server bound to `boundHost`, answering `allowedHosts` too.
     public init(boundHost: String, allowedHosts: [String] = []) {
         self.boundHost = Self.normalized(boundHost)
         self.allowedHosts = allowedHosts.map(Self.normalized)

@@ -15,6 +15,7 @@ public struct RequestTarget: Sendable, Equatable {
 
     /// Why a target is refused, in one line.
     public struct Refused: Error, Equatable, CustomStringConvertible {
+        /// Why the target is refused.
         public let description: String
     }
 

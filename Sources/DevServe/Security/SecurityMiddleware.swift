@@ -56,6 +56,11 @@ extension HTTPFields {
 extension Response {
     /// A refusal: one line of plain text, `devserve: MESSAGE`, not cached.
     static func refusal(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        self.message(status, message)
+    }
+
+    /// One line of plain text, `devserve: MESSAGE`, not cached: the answer of an action.
+    static func message(_ status: HTTPResponse.Status, _ message: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
         headers[.cacheControl] = "no-store"

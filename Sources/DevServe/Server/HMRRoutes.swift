@@ -25,7 +25,7 @@ struct HMRRoutes<Context: RequestContext> {
         }
         router.post("/__hmr/rebuild") { _, _ in
             self.rebuild()
-            return Response.refusal(.accepted, "rebuild requested")
+            return Response.message(.accepted, "rebuild requested")
         }
         router.post("/__hmr/open") { request, _ in try await self.open(request) }
     }
@@ -47,7 +47,7 @@ struct HMRRoutes<Context: RequestContext> {
         } catch {
             return .refusal(HTTPResponse.Status(code: error.status), error.message)
         }
-        return .refusal(.accepted, "opening \(location.file):\(location.line ?? 1):\(location.column ?? 1)")
+        return .message(.accepted, "opening \(location.file):\(location.line ?? 1):\(location.column ?? 1)")
     }
 
     /// `GET /__hmr`: Server-Sent Events. Starts with `retry:` and `hello` (or the events missed

@@ -1,12 +1,15 @@
 /// Inserts the client's `<script>` tag into an HTML page: before the last `</body>`, else before
 /// the last `</html>`, else at the end. Tags are found without regard to case.
 public struct HTMLInjector: Sendable {
+    /// What is inserted.
     public let snippet: [UInt8]
 
+    /// An injector of `snippet` (the client's `<script>` tag by default).
     public init(snippet: String = ClientScript.tag) {
         self.snippet = Array(snippet.utf8)
     }
 
+    /// The page with the snippet before `</body>`, else `</html>`, else at the end.
     public func inject(into page: [UInt8]) -> [UInt8] {
         let offset = Self.lastIndex(of: "</body", in: page) ?? Self.lastIndex(of: "</html", in: page) ?? page.count
         var result = [UInt8]()

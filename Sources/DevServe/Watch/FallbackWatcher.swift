@@ -14,6 +14,7 @@ public final class FallbackWatcher: FileWatcher {
         var nextFence: UInt64 = 1
     }
 
+    /// The changes, from inotify and then, past its limit, from polling.
     public let events: AsyncStream<WatchEvent>
     private let continuation: AsyncStream<WatchEvent>.Continuation
     private let state: Mutex<State>
@@ -45,6 +46,7 @@ public final class FallbackWatcher: FileWatcher {
         }
     }
 
+    /// A marker that arrives in `events` after every change seen so far.
     public func insertFence() -> UInt64 {
         state.withLock { state in
             let number = state.nextFence
@@ -54,6 +56,7 @@ public final class FallbackWatcher: FileWatcher {
         }
     }
 
+    /// Stops watching and ends `events`.
     public func stop() {
         continuation.finish()
     }

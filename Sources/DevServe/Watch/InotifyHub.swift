@@ -185,6 +185,7 @@ struct RawInotifyEvent {
 
 /// A watch failure worth a one-line message.
 public struct WatchError: Error, CustomStringConvertible, Sendable {
+    /// The message.
     public let description: String
     /// Whether inotify's watch limit was reached (polling can take over).
     public let isWatchLimit: Bool

@@ -9,6 +9,7 @@ import Synchronization
 public final class InotifyWatcher: FileWatcher {
     private static let nextID = Atomic<Int>(1)
 
+    /// The changes under the watched folders.
     public let events: AsyncStream<WatchEvent>
     private let id: Int
     private let hub: InotifyHub
@@ -40,12 +41,14 @@ public final class InotifyWatcher: FileWatcher {
         InotifyHub.prepare().map { _ in () }
     }
 
+    /// A marker that arrives in `events` after every change seen so far.
     public func insertFence() -> UInt64 {
         let number = fences.wrappingAdd(1, ordering: .relaxed).newValue
         hub.send(.fence(subscriptionID: id, number: number))
         return number
     }
 
+    /// Stops watching and ends `events`.
     public func stop() {
         continuation.finish()
     }

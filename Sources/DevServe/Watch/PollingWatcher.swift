@@ -16,6 +16,7 @@ public final class PollingWatcher: FileWatcher {
         var stopped = false
     }
 
+    /// The changes found by comparing snapshots.
     public let events: AsyncStream<WatchEvent>
     private let continuation: AsyncStream<WatchEvent>.Continuation
     private let filter: WatchFilter
@@ -40,6 +41,7 @@ public final class PollingWatcher: FileWatcher {
         }
     }
 
+    /// A marker that arrives in `events` after every change seen so far.
     public func insertFence() -> UInt64 {
         let number = state.withLock { state in
             defer { state.nextFence += 1 }
@@ -56,6 +58,7 @@ public final class PollingWatcher: FileWatcher {
         wake.unlock()
     }
 
+    /// Stops polling and ends `events`.
     public func stop() {
         continuation.finish()
     }

@@ -11,6 +11,7 @@ public struct WatchFilter: Sendable {
     public let rules: IgnoreRules
     /// Rules relative to ``projectFolder`` (its `.gitignore`), if any.
     public let projectRules: IgnoreRules?
+    /// `.gitignore` patterns are relative to it.
     public let projectFolder: String
     /// A folder the project rules never apply to (nor to anything below it).
     public let exempt: String?
@@ -18,6 +19,7 @@ public struct WatchFilter: Sendable {
     /// cannot trap the watcher).
     public let followSymlinks: Bool
 
+    /// A filter for `roots`.
     public init(
         roots: [String], rules: IgnoreRules, projectRules: IgnoreRules? = nil, projectFolder: String = "/",
         exempt: String? = nil, followSymlinks: Bool = true
