@@ -46,7 +46,6 @@ import Testing
     }
 
     @Test func rebuildOverHTTPIsPostOnlyAndSameOrigin() async throws {
-        var builds = 0
         try await TestServer.withSite { server, _ in
             let page = try await server.events()
             defer { page.close() }
@@ -60,8 +59,6 @@ import Testing
                 "POST /__hmr/rebuild HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\nOrigin: http://127.0.0.1:\(server.port)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             #expect(accepted.status == 202)
             _ = try await page.expect("building")
-            builds += 1
         }
-        #expect(builds == 1)
     }
 }

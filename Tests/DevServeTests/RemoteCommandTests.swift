@@ -92,14 +92,16 @@ import Testing
         defer { project.remove() }
         try await withServer(project) { devserve in
             try await Self.waitForStatus("idle", devserve.url)
-            try "marker".write(to: project.url("dist/stale.txt"), atomically: true, encoding: .utf8)
+            // Only src/ is watched: removing an output changes nothing until a build restores it.
+            try FileManager.default.removeItem(at: project.url("dist/app.js"))
             let (status, output, _) = try await Devserve.output(["rebuild", devserve.url])
             #expect(status == .exited(0))
             let lines = output.split(separator: "\n").map(String.init)
             #expect(lines.first == "building · everything may have changed", "\(lines)")
             #expect(lines.last?.hasPrefix("built in ") == true, "\(lines)")
-            // It really ran: build.sh prints what it copied.
-            #expect(lines.contains("built 2 files") || lines.contains { $0.hasPrefix("built ") }, "\(lines)")
+            // It really ran: the build put the removed file back.
+            #expect(lines.last?.hasSuffix(" · everything may have changed · /app.js updated") == true, "\(lines)")
+            #expect(FileManager.default.fileExists(atPath: project.path + "/dist/app.js"))
 
             try project.write("src/app.js", "BUILD_ERROR\n")
             try await Self.waitForStatus("error", devserve.url)

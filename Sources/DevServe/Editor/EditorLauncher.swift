@@ -56,10 +56,7 @@ struct EditorLauncher: Sendable {
             guard project.contains(resolved) else { return nil }
             relative = String(resolved.dropFirst(project.root.count))
         }
-        guard let path = project.resolve("/" + relative) else { return nil }
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return path
+        return project.regularFile("/" + relative)
     }
 
     /// A program name looked up on `PATH` (or a path checked as it is).

@@ -1,10 +1,6 @@
 import Foundation
 import Hummingbird
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Serves HTML pages through the ``PageResponder``, which injects the client's `<script>`
 /// (see ``HTMLInjector``). Everything that is not an HTML page (or a folder without a trailing
 /// `/`, which `FileMiddleware` redirects) passes on.
@@ -30,25 +26,5 @@ struct HTMLInjectionMiddleware<Context: RequestContext>: RouterMiddleware {
     private static func isHTML(_ path: String) -> Bool {
         let lowered = path.lowercased()
         return lowered.hasSuffix(".html") || lowered.hasSuffix(".htm")
-    }
-}
-
-extension PathResolver {
-    /// The resolved path of a regular file (not a folder) for a URL path, or nil. (A symlink
-    /// named `x.html` may resolve to any regular file inside the root; it is served as the page
-    /// its name says.)
-    func regularFile(_ urlPath: String) -> String? {
-        guard let resolved = resolve(urlPath) else { return nil }
-        var info = stat()
-        guard stat(resolved, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return resolved
-    }
-
-    /// The resolved path of a folder for a URL path, or nil.
-    func folder(_ urlPath: String) -> String? {
-        guard let resolved = resolve(urlPath) else { return nil }
-        var info = stat()
-        guard stat(resolved, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return nil }
-        return resolved
     }
 }

@@ -51,3 +51,23 @@ public struct PathResolver: Sendable {
         return String(cString: resolved)
     }
 }
+
+extension PathResolver {
+    /// The resolved path of a regular file (not a folder) for a URL path, or nil. (A symlink
+    /// named `x.html` may resolve to any regular file inside the root; it is served as the page
+    /// its name says.)
+    func regularFile(_ urlPath: String) -> String? {
+        guard let resolved = resolve(urlPath) else { return nil }
+        var info = stat()
+        guard stat(resolved, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return resolved
+    }
+
+    /// The resolved path of a folder for a URL path, or nil.
+    func folder(_ urlPath: String) -> String? {
+        guard let resolved = resolve(urlPath) else { return nil }
+        var info = stat()
+        guard stat(resolved, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return nil }
+        return resolved
+    }
+}

@@ -100,24 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// devserve.toml (or `--config`), then `PORT`/`HOST`, then the flags.
     func loadSettings(current: String, environment: [String: String]) throws(SettingError) -> Settings {
-        var settings = Settings()
-        if let config {
-            let path = ConfigFile.absolute(config, in: current)
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw SettingError("the configuration file does not exist: \(config)")
-            }
-            try settings.apply(ConfigFile(path: path, displayPath: config).layer())
-        } else {
-            let path = current + "/" + ConfigFile.defaultName
-            if FileManager.default.fileExists(atPath: path) {
-                try settings.apply(ConfigFile(path: path, displayPath: ConfigFile.defaultName).layer())
-            }
-        }
-        let flags = flagLayer(current: current)
-        // A variable the flags override is not even read (a stray PORT=abc does not matter then).
-        try settings.apply(Settings.environmentLayer(environment.filter { flags[$0.key.lowercased()] == nil }))
-        try settings.apply(flags)
-        return settings
+        try Settings.load(config: config, current: current, environment: environment, flags: flagLayer(current: current))
     }
 
     /// The flags given on the command line.

@@ -37,14 +37,8 @@ struct Reporter: Sendable {
         switch event {
         case .build(let build):
             report(build)
-        case .hello(_, let payload):
-            if json {
-                emit(Self.typed("hello", payload))
-            } else {
-                let object = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any]
-                let state = (object?["state"] as? [String: Any])?["status"] as? String ?? "unknown"
-                emit("connected to \(server.url) · \(state)")
-            }
+        case .hello(let state, let payload):
+            emit(json ? Self.typed("hello", payload) : "connected to \(server.url) · \(state)")
         case .custom(let payload):
             if json {
                 emit(Self.typed("custom", payload))

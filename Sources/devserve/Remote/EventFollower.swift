@@ -3,8 +3,9 @@ import Foundation
 
 /// What a running devserve says on `/__hmr`, decoded.
 enum RemoteEvent {
-    /// The first message of each connection: the server instance and its current status (JSON).
-    case hello(instance: String, json: String)
+    /// The first message of each connection: the build state (`idle`, `building`, `error`) and
+    /// the whole payload (JSON).
+    case hello(state: String, json: String)
     case build(DevServerEvent)
     case custom(json: String)
 }
@@ -57,7 +58,8 @@ struct EventFollower {
         switch type {
         case "hello":
             let object = (try? JSONSerialization.jsonObject(with: Data(data.utf8))) as? [String: Any]
-            return .hello(instance: object?["instance"] as? String ?? "", json: data)
+            let state = (object?["state"] as? [String: Any])?["status"] as? String ?? "unknown"
+            return .hello(state: state, json: data)
         case "custom":
             return .custom(json: data)
         default:

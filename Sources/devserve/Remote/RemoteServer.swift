@@ -21,12 +21,7 @@ struct RemoteServer: Sendable {
             let port = parsed.port.map { ":\($0)" } ?? ""
             url = "http://\(host.contains(":") ? "[\(host)]" : host)\(port)/"
         } else {
-            var settings = Settings()
-            let path = current + "/" + ConfigFile.defaultName
-            if FileManager.default.fileExists(atPath: path) {
-                try settings.apply(ConfigFile(path: path, displayPath: ConfigFile.defaultName).layer())
-            }
-            try settings.apply(Settings.environmentLayer(environment))
+            let settings = try Settings.load(config: nil, current: current, environment: environment)
             var host = settings.string("host")!
             if host == "0.0.0.0" || host == "::" { host = "127.0.0.1" }
             url = "http://\(host.contains(":") ? "[\(host)]" : host):\(settings.int("port")!)/"

@@ -23,6 +23,29 @@ struct Settings {
         }
     }
 
+    /// The file (`config`, else `devserve.toml` in `current` if there is one) under `PORT` and
+    /// `HOST`, under `flags`, whose keys the variables then do not even read.
+    static func load(
+        config: String?, current: String, environment: [String: String], flags: Layer = [:]
+    ) throws(SettingError) -> Settings {
+        var settings = Settings()
+        if let config {
+            let path = ConfigFile.absolute(config, in: current)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw SettingError("the configuration file does not exist: \(config)")
+            }
+            try settings.apply(ConfigFile(path: path, displayPath: config).layer())
+        } else {
+            let path = current + "/" + ConfigFile.defaultName
+            if FileManager.default.fileExists(atPath: path) {
+                try settings.apply(ConfigFile(path: path, displayPath: ConfigFile.defaultName).layer())
+            }
+        }
+        try settings.apply(environmentLayer(environment.filter { flags[$0.key.lowercased()] == nil }))
+        try settings.apply(flags)
+        return settings
+    }
+
     /// The values of `PORT` and `HOST`, where they are set and not empty.
     static func environmentLayer(_ environment: [String: String]) throws(SettingError) -> Layer {
         var layer = Layer()
