@@ -230,17 +230,26 @@ struct PipelineService: Service {
 
 /// The request context of devserve's router: Hummingbird's basics plus the client's address
 /// (for `X-Forwarded-For`).
-public struct DevServeRequestContext: RequestContext, RemoteAddressRequestContext {
+public struct DevServeRequestContext: ConnectionRequestContext, RemoteAddressRequestContext {
     /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage
+    /// The connection the request came on.
+    public let channel: any Channel
     /// The address of the connection's other end.
     public let remoteAddress: SocketAddress?
 
     /// The context of one request on one connection.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        channel = source.channel
         remoteAddress = source.channel.remoteAddress
     }
+}
+
+/// A request context that knows its connection: `/__hmr` writes events straight to it.
+public protocol ConnectionRequestContext: RequestContext {
+    /// The connection the request came on.
+    var channel: any Channel { get }
 }
 
 /// A configuration problem, with a one-line message for the user.

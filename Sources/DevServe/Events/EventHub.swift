@@ -4,16 +4,16 @@ import Synchronization
 
 /// Publishes pipeline events to every `/__hmr` client and local subscriber: the fourth stage.
 ///
-/// Each event is encoded once and handed to every client. A bounded history lets a client that
-/// reconnects with `Last-Event-ID` catch up; a client that falls too far behind is disconnected
-/// (its browser reconnects and catches up from the history) rather than buffered without bound.
+/// Each event is encoded once and written to every client by its connection's event loop, one
+/// task per loop (``EventStreamClient``). A bounded history lets a client that reconnects with
+/// `Last-Event-ID` catch up; a client that falls too far behind (more than 64 KiB unsent) is
+/// disconnected (its browser reconnects and catches up from the history) rather than buffered
+/// without bound.
 public final class EventHub: Sendable {
     /// New on every start: a client that sees another instance knows the server restarted.
     public let instance: String
     /// How often clients get a `heartbeat` event.
     public let heartbeatInterval: Duration
-    /// Messages a slow client may have queued before it is disconnected.
-    public static let clientBufferLimit = 256
     /// Events kept for `Last-Event-ID` replay.
     public let historyLimit: Int
     /// The reconnection delay suggested to browsers (`retry:`), in milliseconds.
@@ -25,10 +25,24 @@ public final class EventHub: Sendable {
         var lastID = 0
         var history: [(id: Int, message: ByteBuffer)] = []
         var status = BuildStatus.idle
-        var clients: [Int: AsyncStream<ByteBuffer>.Continuation] = [:]
+        /// The clients of each event loop, so a broadcast is one task per loop.
+        var loops: [ObjectIdentifier: LoopClients] = [:]
+        var clientCount = 0
         var subscribers: [Int: AsyncStream<DevServerEvent>.Continuation] = [:]
         var nextToken = 0
         var isShutDown = false
+    }
+
+    /// The clients served by one event loop.
+    private struct LoopClients {
+        let loop: any EventLoop
+        var clients: [Int: Client] = [:]
+    }
+
+    private struct Client {
+        let connection: any EventStreamClient
+        /// Finished when the hub is done with the client: its response then ends.
+        let ended: AsyncStream<Void>.Continuation
     }
 
     private let state = Mutex(State())
@@ -47,7 +61,10 @@ public final class EventHub: Sendable {
     public var status: BuildStatus { state.withLock { $0.status } }
 
     /// The number of connected `/__hmr` clients.
-    public var clientCount: Int { state.withLock { $0.clients.count } }
+    public var clientCount: Int { state.withLock { $0.clientCount } }
+
+    /// Whether another `/__hmr` client may connect.
+    var hasRoom: Bool { state.withLock { $0.clientCount < maxClients && !$0.isShutDown } }
 
     /// Publishes an event, giving it the next id, and returns it.
     @discardableResult
@@ -86,7 +103,7 @@ public final class EventHub: Sendable {
     ]
 
     private func publish(_ make: (Int) -> DevServerEvent) -> DevServerEvent {
-        let (event, dropped) = state.withLock { state in
+        state.withLock { state in
             state.lastID += 1
             let event = make(state.lastID)
             let message = ByteBuffer(
@@ -94,18 +111,15 @@ public final class EventHub: Sendable {
             state.status = state.status.applying(event)
             state.history.append((event.id, message))
             if state.history.count > historyLimit { state.history.removeFirst(state.history.count - historyLimit) }
-            let dropped = broadcast(message, in: &state)
+            broadcast(message, in: state)
             for subscriber in state.subscribers.values { subscriber.yield(event) }
-            return (event, dropped)
+            return event
         }
-        for client in dropped { client.finish() }
-        return event
     }
 
     /// Sends a heartbeat to every client.
     public func sendHeartbeat() {
-        let dropped = state.withLock { broadcast(Self.heartbeatMessage, in: &$0) }
-        for client in dropped { client.finish() }
+        state.withLock { broadcast(Self.heartbeatMessage, in: $0) }
     }
 
     /// Events as they are published, for editors, the command line and embedders.
@@ -127,14 +141,14 @@ public final class EventHub: Sendable {
         return stream
     }
 
-    /// A new `/__hmr` client: what to send first (`retry:`, `hello`, and the events it missed when
-    /// `lastEventID` names one still in the history) and the stream of what follows; nil when
-    /// ``maxClients`` are connected already.
-    func connect(lastEventID: String?) -> (first: ByteBuffer, rest: AsyncStream<ByteBuffer>, token: Int)? {
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: ByteBuffer.self, bufferingPolicy: .bufferingOldest(Self.clientBufferLimit))
-        let accepted = state.withLock { state -> (ByteBuffer, Int)? in
-            guard state.clients.count < maxClients else { return nil }
+    /// Adds a `/__hmr` client, once its response head is on the way: it is sent `retry:` and
+    /// `hello` (or the events it missed, when `lastEventID` names one still in the history), then
+    /// every event. Returns its token and a stream that ends when the hub is done with it, or nil
+    /// when ``maxClients`` are connected already.
+    func connect(_ connection: some EventStreamClient, lastEventID: String?) -> (ended: AsyncStream<Void>, token: Int)? {
+        let (ended, continuation) = AsyncStream.makeStream(of: Void.self)
+        let token = state.withLock { state -> Int? in
+            guard state.clientCount < maxClients else { return nil }
             var text = "retry: \(Self.retryMilliseconds)\n\n"
             let hello = HelloPayload(instance: instance, heartbeatMs: Int(heartbeatInterval / .milliseconds(1)), state: state.status)
             var first = ByteBuffer()
@@ -146,45 +160,59 @@ public final class EventHub: Sendable {
                 text += SSEMessage(event: "hello", data: JSON.encode(hello), id: eventID(state.lastID)).encoded
                 first.writeString(text)
             }
-            state.nextToken += 1
             if state.isShutDown {
                 first.writeImmutableBuffer(Self.shutdownMessage)
                 continuation.finish()
-            } else {
-                state.clients[state.nextToken] = continuation
             }
-            return (first, state.nextToken)
+            // Queued while the lock is held, so it reaches the loop before any later broadcast.
+            let greeting = first
+            connection.eventLoop.execute { _ = connection.send(greeting) }
+            state.nextToken += 1
+            if !state.isShutDown {
+                let key = ObjectIdentifier(connection.eventLoop)
+                state.loops[key, default: LoopClients(loop: connection.eventLoop)].clients[state.nextToken] =
+                    Client(connection: connection, ended: continuation)
+                state.clientCount += 1
+            }
+            return state.nextToken
         }
-        guard let (first, token) = accepted else {
+        guard let token else {
             continuation.finish()
             return nil
         }
-        continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { _ = $0.clients.removeValue(forKey: token) }
-        }
-        return (first, stream, token)
+        return (ended, token)
     }
 
-    /// Ends one client's stream with a `shutdown` event (the server is stopping).
+    /// Ends one client's stream with a `shutdown` event (the server is stopping, or the client
+    /// went away).
     func disconnect(_ token: Int) {
-        let client = state.withLock { $0.clients.removeValue(forKey: token) }
-        client?.yield(Self.shutdownMessage)
-        client?.finish()
+        state.withLock { state in
+            for key in state.loops.keys {
+                if let client = state.loops[key]?.clients.removeValue(forKey: token) {
+                    state.clientCount -= 1
+                    let connection = client.connection
+                    connection.eventLoop.execute { _ = connection.send(Self.shutdownMessage) }
+                    client.ended.finish()
+                    return
+                }
+            }
+        }
     }
 
     /// Ends every stream with a `shutdown` event and refuses new subscribers.
     public func shutDown() {
-        let (clients, subscribers) = state.withLock { state in
+        let subscribers = state.withLock { state in
             state.isShutDown = true
+            broadcast(Self.shutdownMessage, in: state)
+            for group in state.loops.values {
+                for client in group.clients.values { client.ended.finish() }
+            }
             defer {
-                state.clients = [:]
+                state.loops = [:]
+                state.clientCount = 0
                 state.subscribers = [:]
             }
-            return (state.clients.values, state.subscribers.values)
-        }
-        for client in clients {
-            client.yield(Self.shutdownMessage)
-            client.finish()
+            return state.subscribers.values
         }
         for subscriber in subscribers { subscriber.finish() }
     }
@@ -205,19 +233,19 @@ public final class EventHub: Sendable {
         return state.history.filter { $0.id > number }.map(\.message)
     }
 
-    /// Sends `message` to every client and returns the clients too slow to take it, removed from
-    /// the state: the caller finishes them once the lock is released (finishing runs their
-    /// termination handler, which takes the lock). Their browsers reconnect and replay what they
-    /// missed from the history.
-    private func broadcast(_ message: ByteBuffer, in state: inout State) -> [AsyncStream<ByteBuffer>.Continuation] {
-        var dropped: [AsyncStream<ByteBuffer>.Continuation] = []
-        for (token, client) in state.clients {
-            if case .dropped = client.yield(message) {
-                dropped.append(client)
-                state.clients[token] = nil
+    /// Sends `message` to every client: one task per event loop writes it to that loop's clients
+    /// and closes those too slow to take it. Their handlers then disconnect them, and their
+    /// browsers reconnect and replay what they missed from the history. Called with the lock held,
+    /// so each loop gets the messages in the order of their ids.
+    private func broadcast(_ message: ByteBuffer, in state: State) {
+        for group in state.loops.values where !group.clients.isEmpty {
+            let connections = group.clients.values.map(\.connection)
+            group.loop.execute {
+                for connection in connections where !connection.send(message) {
+                    connection.close()
+                }
             }
         }
-        return dropped
     }
 }
 

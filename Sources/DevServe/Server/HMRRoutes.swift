@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTypes
+import NIOCore
 import Hummingbird
 import ServiceLifecycle
 
 /// The routes under `/__hmr`: the event stream, the status, the client script, and the two
 /// actions, rebuild and open-in-editor (POST only; ``FetchPolicy`` makes them same-origin).
-struct HMRRoutes<Context: RequestContext> {
+struct HMRRoutes<Context: ConnectionRequestContext> {
     let hub: EventHub
     /// Asks the pipeline for a build.
     let rebuild: @Sendable () -> Void
@@ -13,7 +14,7 @@ struct HMRRoutes<Context: RequestContext> {
     let editor: EditorLauncher?
 
     func register(on router: Router<Context>) {
-        router.get("/__hmr") { request, _ in self.eventStream(request) }
+        router.get("/__hmr") { request, context in self.eventStream(request, channel: context.channel) }
         router.get("/__hmr/status") { _, _ in
             Self.json(JSON.encode(StatusPayload(status: self.hub.status, clients: self.hub.clientCount)))
         }
@@ -51,13 +52,17 @@ struct HMRRoutes<Context: RequestContext> {
     }
 
     /// `GET /__hmr`: Server-Sent Events. Starts with `retry:` and `hello` (or the events missed
-    /// since `Last-Event-ID`), then every published event and a heartbeat, flushed one by one.
+    /// since `Last-Event-ID`), then every published event and a heartbeat. The hub writes them
+    /// straight to the connection once the head is on its way; this handler only keeps the
+    /// response open.
     ///
     /// The stream ends when the client goes away (noticed at once through the closed inbound
     /// side) or when the server shuts down gracefully (with a final `shutdown` event).
-    private func eventStream(_ request: Request) -> Response {
+    private func eventStream(_ request: Request, channel: any Channel) -> Response {
         let lastEventID = request.headers[.lastEventID] ?? request.uri.queryParameters["lastEventId"].map(String.init)
-        guard let (first, rest, token) = hub.connect(lastEventID: lastEventID) else {
+        // Checked again when the client is added; a client that loses that race gets an empty
+        // stream, and its browser retries.
+        guard hub.hasRoom else {
             return .refusal(
                 .serviceUnavailable,
                 "too many event streams (\(hub.maxClients)); close some tabs or raise --max-clients")
@@ -70,21 +75,21 @@ struct HMRRoutes<Context: RequestContext> {
         return Response(
             status: .ok, headers: headers,
             body: ResponseBody { writer in
-                do {
-                    try await request.body.consumeWithCancellationOnInboundClose { _ in
-                        try await withGracefulShutdownHandler {
-                            try await writer.write(first)
-                            for await message in rest {
-                                try await writer.write(message)
+                // The head has been handed to the channel: messages written below it come after.
+                if let (ended, token) = hub.connect(ChannelEventStreamClient(channel: channel), lastEventID: lastEventID) {
+                    do {
+                        try await request.body.consumeWithCancellationOnInboundClose { _ in
+                            await withGracefulShutdownHandler {
+                                for await _ in ended {}
+                            } onGracefulShutdown: {
+                                hub.disconnect(token)
                             }
-                        } onGracefulShutdown: {
-                            hub.disconnect(token)
                         }
+                    } catch is CancellationError {
+                        // The client went away.
                     }
-                } catch is CancellationError {
-                    // The client went away.
+                    hub.disconnect(token)
                 }
-                hub.disconnect(token)
                 try await writer.finish(nil)
             })
     }
