@@ -32,6 +32,31 @@ import Testing
         }
     }
 
+    /// Small files are served from memory once they have been still for a second. A rewrite
+    /// that keeps the size and puts the modification time back (as `cp -p`, `tar` or `rsync -t`
+    /// can) must still be served new: the status-change time gives it away.
+    @Test func aCachedFileIsNeverServedStale() async throws {
+        try await withSite { server, site in
+            try site.write("data.txt", "version-A")
+            try await Task.sleep(for: .milliseconds(1100))  // past the cache's one-second rule
+            let (_, first) = try await server.fetch("/data.txt")
+            let (_, cached) = try await server.fetch("/data.txt")
+            #expect(first == "version-A" && cached == "version-A")
+
+            var before = stat()
+            #expect(stat(site.url("data.txt").path, &before) == 0)
+            try site.write("data.txt", "version-B")
+            var times = [before.st_atim, before.st_mtim]
+            #expect(utimensat(AT_FDCWD, site.url("data.txt").path, &times, 0) == 0)
+            var after = stat()
+            #expect(stat(site.url("data.txt").path, &after) == 0)
+            #expect(after.st_size == before.st_size && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
+
+            let (_, served) = try await server.fetch("/data.txt")
+            #expect(served == "version-B")
+        }
+    }
+
     @Test func subFolderPagesAndPagesWithoutBodyAreInjected() async throws {
         try await withSite { server, _ in
             let (about, aboutBody) = try await server.fetch("/about/")

@@ -28,12 +28,21 @@ public struct RequestTarget: Sendable, Equatable {
         guard !rawPath.hasPrefix("//"), !rawPath.contains("#") else {
             throw Refused(description: "the request target has an empty segment or a fragment")
         }
-        let lowered = rawPath.lowercased()
-        guard !lowered.contains("%2f"), !lowered.contains("%5c"), !lowered.contains("%00"), !rawPath.contains("\\") else {
+        guard !rawPath.contains("\\") else {
             throw Refused(description: "the request path has an encoded separator, a backslash or a NUL")
         }
-        guard let decoded = String(rawPath).removingPercentEncoding else {
-            throw Refused(description: "the request path is not valid percent-encoded UTF-8")
+        let decoded: String
+        if rawPath.utf8.contains(UInt8(ascii: "%")) {
+            let lowered = rawPath.lowercased()
+            guard !lowered.contains("%2f"), !lowered.contains("%5c"), !lowered.contains("%00") else {
+                throw Refused(description: "the request path has an encoded separator, a backslash or a NUL")
+            }
+            guard let percentDecoded = String(rawPath).removingPercentEncoding else {
+                throw Refused(description: "the request path is not valid percent-encoded UTF-8")
+            }
+            decoded = percentDecoded
+        } else {
+            decoded = String(rawPath)  // nothing to decode (most requests): no Foundation round trip
         }
         guard !decoded.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
             throw Refused(description: "the request path has control characters")
