@@ -15,7 +15,9 @@ struct DirectoryWalker {
 
     /// Calls `visitFolder` for `root` and every folder below it (parents first) and `visitFile`
     /// for every other entry. `visitFolder` returns false to stop descending into that folder.
-    func walk(_ root: String, visitFolder: (String) -> Bool, visitFile: (String) -> Void) {
+    /// Without `visitFile`, regular files are passed over unseen: no path, no ignore check (the
+    /// watcher's start on a tree of 100,000 files spent three quarters of its time on them).
+    func walk(_ root: String, visitFolder: (String) -> Bool, visitFile: ((String) -> Void)? = nil) {
         var visited = Set<FileStatus.Identity>()
         if followSymlinks, let status = FileStatus(root) { visited.insert(status.identity) }
         guard visitFolder(root) else { return }
@@ -24,6 +26,7 @@ struct DirectoryWalker {
             guard let stream = opendir(folder) else { continue }
             defer { closedir(stream) }
             while let entry = readdir(stream) {
+                if visitFile == nil && entry.pointee.d_type == DT_REG { continue }
                 let name = withUnsafePointer(to: entry.pointee.d_name) {
                     $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
                 }
@@ -45,7 +48,7 @@ struct DirectoryWalker {
                     if let identity, !visited.insert(identity).inserted { continue }  // seen already
                     if visitFolder(path) { pending.append(path) }
                 } else {
-                    visitFile(path)
+                    visitFile?(path)
                 }
             }
         }

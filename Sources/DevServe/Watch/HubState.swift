@@ -197,9 +197,7 @@ final class HubState: @unchecked Sendable {
                 self.descriptors[watched] = wd
                 return true
             },
-            visitFile: { file in
-                if reportFiles { subscription.report(file, .created) }
-            })
+            visitFile: reportFiles ? { file in subscription.report(file, .created) } : nil)
         return failure
     }
 
