@@ -104,6 +104,10 @@ def run(report, processes, workspace, seconds=10):
             report.figure(f"wrk {label}: devserve", ours, "req/s", note="; ".join(errors))
             report.figure(f"wrk {label}: nginx", theirs, "req/s")
             report.figure(f"wrk {label}: devserve / nginx", ours / theirs, "×", target, better="higher")
+        # The floor: every middleware and a 404, no file read. No file can be served faster.
+        floor, errors = wrk(f"http://127.0.0.1:{server.port}/no-such-file", seconds)
+        report.figure("wrk 404 (every middleware, no file): devserve", floor, "req/s",
+                      note="the ceiling for any file; " + "; ".join(e for e in errors if not e.startswith("Non-2xx")))
     finally:
         server.stop()
         processes.stop(nginx)
