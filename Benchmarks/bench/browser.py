@@ -2,31 +2,25 @@
 to the start of the reloaded document (the new page's performance.timeOrigin minus the write's
 wall-clock time). devserve and its peers, side by side in the same run."""
 import atexit
+import os
 import random
-import shutil
+import sys
 import time
 
-from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 
 from . import peers
 from .report import percentile
+from .servers import REPO
 
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+sys.path.insert(0, os.path.join(REPO, "client-js", "e2e"))
+import support as e2e_support  # noqa: E402  (the browser suite's Chromium setup)
 
 
 def start_chrome():
-    options = Options()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
-                     "--disable-backgrounding-occluded-windows", "--disable-extensions"]:
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    """The browser suite's headless Chromium (client-js/e2e/support.py), quit at exit too."""
+    driver = e2e_support.start_chrome()
     atexit.register(_quit, driver)
-    driver.set_page_load_timeout(20)
-    driver.set_script_timeout(10)
     return driver
 
 

@@ -4,10 +4,9 @@ inotify watcher and with polling), Hugo's server and mkdocs serve, each from Deb
 between trials, and how to tell the page is connected."""
 import os
 import random
-import socket
 import subprocess
 
-from .processes import wait_until
+from .processes import accepts, free_port, wait_until
 from .servers import Devserve, PAGE, paragraphs, write
 
 DEBIAN_PYTHON = "/usr/bin/python3"  # Debian's python3-livereload, python3-pyinotify and mkdocs live here
@@ -44,20 +43,6 @@ class Served:
 
     def stop(self):
         self._stop()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def accepts(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 def page_with_marker():

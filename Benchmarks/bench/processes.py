@@ -4,6 +4,7 @@ import atexit
 import os
 import resource
 import signal
+import socket
 import subprocess
 import time
 
@@ -111,3 +112,19 @@ def wait_until(what, condition, timeout, interval=0.01):
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out after {timeout:g} s waiting for {what}")
         time.sleep(interval)
+
+
+def free_port():
+    """A loopback port nothing listens on (for servers that cannot take port 0)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def accepts(port):
+    """Whether something accepts connections on the loopback port."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False

@@ -2,10 +2,9 @@
 with Debian's default configuration serving the same folder, in the same run."""
 import os
 import re
-import socket
 import subprocess
 
-from .processes import wait_until
+from .processes import accepts, free_port, wait_until
 from .servers import Devserve
 
 NGINX_CONF = """# Debian's /etc/nginx/nginx.conf and sites-available/default, with the paths moved to a temp folder.
@@ -44,12 +43,6 @@ CASES = [  # (label, path, target ratio to nginx)
 ]
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wrk(url, seconds):
     """Requests per second from `wrk -t2 -c64 -dNs URL`; raises if any response was not 2xx or
     a socket error happened."""
@@ -75,16 +68,8 @@ def start_nginx(processes, workspace, root):
         os.chmod(path, 0o755)
     process = processes.start(["nginx", "-c", conf, "-e", os.path.join(folder, "error.log")],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_until("nginx to listen", lambda: _accepts(port) or (process.poll() is not None and _dead(folder)), timeout=10)
+    wait_until("nginx to listen", lambda: accepts(port) or (process.poll() is not None and _dead(folder)), timeout=10)
     return process, port
-
-
-def _accepts(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 def _dead(folder):
