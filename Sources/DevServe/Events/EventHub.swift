@@ -63,8 +63,9 @@ public final class EventHub: Sendable {
     /// The number of connected `/__hmr` clients.
     public var clientCount: Int { state.withLock { $0.clientCount } }
 
-    /// Whether another `/__hmr` client may connect.
-    var hasRoom: Bool { state.withLock { $0.clientCount < maxClients && !$0.isShutDown } }
+    /// Whether another `/__hmr` client may connect. (While the server stops, one still may: it
+    /// gets `hello` and `shutdown` at once, and its browser knows to wait for the restart.)
+    var hasRoom: Bool { state.withLock { $0.clientCount < maxClients } }
 
     /// Publishes an event, giving it the next id, and returns it.
     @discardableResult
