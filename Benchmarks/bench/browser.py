@@ -10,6 +10,7 @@ import time
 from selenium.common.exceptions import WebDriverException
 
 from . import peers
+from .processes import wait_until
 from .report import percentile
 from .servers import REPO
 
@@ -40,13 +41,7 @@ def script(driver, source):
 
 
 def wait(what, condition, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.002)
-    raise TimeoutError(f"timed out after {timeout:g} s waiting for {what}")
+    return wait_until(what, condition, timeout, interval=0.002)
 
 
 def settle(driver, served):

@@ -9,7 +9,7 @@ from .servers import Devserve
 from .sse import SSEClient
 
 
-def trials(server, root, count, client):
+def trials(root, count, client):
     """`count` writes, each followed by a wait for `built`, spread out by 50–250 ms gaps."""
     target = os.path.join(root, "app.js")
     rng = random.Random(6)
@@ -38,7 +38,7 @@ def run(report, processes, workspace, count, debounce_ms=20, clients=0):
         if clients:
             fleet = Fleet(processes, server.host, server.port, clients)
         client = SSEClient(server.host, server.port)
-        times = trials(server, root, count, client)
+        times = trials(root, count, client)
         client.close()
     finally:
         if fleet:

@@ -240,10 +240,10 @@ public final class EventHub: Sendable {
     /// so each loop gets the messages in the order of their ids.
     private func broadcast(_ message: ByteBuffer, in state: State) {
         for group in state.loops.values where !group.clients.isEmpty {
-            let connections = group.clients.values.map(\.connection)
+            let clients = group.clients  // copy-on-write: no copy unless a client comes or goes meanwhile
             group.loop.execute {
-                for connection in connections where !connection.send(message) {
-                    connection.close()
+                for client in clients.values where !client.connection.send(message) {
+                    client.connection.close()
                 }
             }
         }

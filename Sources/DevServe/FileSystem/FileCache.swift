@@ -9,8 +9,8 @@ import Synchronization
 /// A copy is kept only of a file whose status last changed more than a second before it was read
 /// (the "racy git" rule): any later write sets the status-change time to a later instant, and
 /// nothing can set it back, so a changed file never matches its stale copy, even when its size
-/// and modification time do. Whole-file reads use plain system calls on the caller's thread:
-/// for files this small that is faster than a hop to a thread pool and back.
+/// and modification time do. Reads are ``FileBytes`` reads on the caller's thread: for files
+/// this small that is faster than a hop to a thread pool and back.
 final class FileCache: Sendable {
     /// Files larger than this are not cached (they are streamed).
     let maxFileSize: Int
@@ -42,9 +42,9 @@ final class FileCache: Sendable {
         if let entry = state.withLock({ $0.entries[path] }), entry.status == status {
             return entry.bytes
         }
-        guard let bytes = Self.read(path, expectedSize: Int(status.size)), bytes.readableBytes == status.size else {
-            return nil
-        }
+        // A size other than stat's means the file is being written: the caller streams it instead.
+        guard let read = FileBytes.read(path), read.count == status.size else { return nil }
+        let bytes = ByteBuffer(bytes: read)
         if Self.now() - status.changed > Self.settleNanoseconds, FileStatus(path) == status {
             store(Entry(status: status, bytes: bytes), at: path)
         }
@@ -66,25 +66,5 @@ final class FileCache: Sendable {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
         return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
-    }
-
-    private static func read(_ path: String, expectedSize: Int) -> ByteBuffer? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = ByteBufferAllocator().buffer(capacity: expectedSize + 1)
-        while true {
-            var result = 0
-            _ = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 1) { space in
-                result = Glibc.read(fd, space.baseAddress, space.count)
-                return max(result, 0)
-            }
-            if result < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            // The end, or more than stat said (the file is being written: the caller refuses it).
-            if result == 0 || buffer.readableBytes > expectedSize { return buffer }
-        }
     }
 }
