@@ -135,15 +135,16 @@ import Testing
     }
 
     @Test func aBackendThatIsDownGetsAClear502() async throws {
-        let port = try RawConnection.unusedPort()
-        try await TestServer.withSite(proxied(port)) { server, _ in
-            let page = try await server.rawGet("/api/users", headers: ["Accept: text/html"])
-            #expect(page.status == 502)
-            #expect(page.header("Content-Type") == "text/html; charset=utf-8")
-            #expect(page.body.contains("cannot reach the backend for /api at http://127.0.0.1:\(port) (connection refused; is it running?)"))
-            let text = try await server.rawGet("/api/users", headers: ["Accept: application/json"])
-            #expect(text.status == 502)
-            #expect(text.body == "devserve: cannot reach the backend for /api at http://127.0.0.1:\(port) (connection refused; is it running?)\n")
+        try await RawConnection.withRefusingPort { port in
+            try await TestServer.withSite(proxied(port)) { server, _ in
+                let page = try await server.rawGet("/api/users", headers: ["Accept: text/html"])
+                #expect(page.status == 502)
+                #expect(page.header("Content-Type") == "text/html; charset=utf-8")
+                #expect(page.body.contains("cannot reach the backend for /api at http://127.0.0.1:\(port) (connection refused; is it running?)"))
+                let text = try await server.rawGet("/api/users", headers: ["Accept: application/json"])
+                #expect(text.status == 502)
+                #expect(text.body == "devserve: cannot reach the backend for /api at http://127.0.0.1:\(port) (connection refused; is it running?)\n")
+            }
         }
     }
 

@@ -111,12 +111,13 @@ import Testing
     }
 
     @Test func anUnreachableServerIsExitCode2AndOneLine() async throws {
-        let port = try RawConnection.unusedPort()
-        for command in ["events", "status", "rebuild"] {
-            let (status, output, error) = try await Devserve.output([command, "http://127.0.0.1:\(port)/"])
-            #expect(status == .exited(2), "\(command)")
-            #expect(output.isEmpty)
-            #expect(error == "devserve: error: cannot reach devserve at http://127.0.0.1:\(port)/ (connection refused); is it running? (give its URL, or set PORT)\n", "\(command)")
+        try await RawConnection.withRefusingPort { port in
+            for command in ["events", "status", "rebuild"] {
+                let (status, output, error) = try await Devserve.output([command, "http://127.0.0.1:\(port)/"])
+                #expect(status == .exited(2), "\(command)")
+                #expect(output.isEmpty)
+                #expect(error == "devserve: error: cannot reach devserve at http://127.0.0.1:\(port)/ (connection refused); is it running? (give its URL, or set PORT)\n", "\(command)")
+            }
         }
         let (status, _, error) = try await Devserve.output(["status", "ftp://x"])
         #expect(status == .exited(2))
@@ -124,12 +125,15 @@ import Testing
     }
 
     @Test func theDefaultURLComesFromTheFolderAndPORT() async throws {
-        let port = try RawConnection.unusedPort()
-        let project = try FixtureCopy(files: ["devserve.toml": "port = \(port)\n"])
-        defer { project.remove() }
-        let (_, _, fromFile) = try await Devserve.output(["status"], in: project.path)
-        #expect(fromFile.contains("http://127.0.0.1:\(port)/"), "\(fromFile)")
-        let (_, _, fromVariable) = try await Devserve.output(["status"], environment: ["PORT": "\(port + 1)"], in: project.path)
-        #expect(fromVariable.contains("http://127.0.0.1:\(port + 1)/"), "\(fromVariable)")
+        try await RawConnection.withRefusingPort { port in
+            try await RawConnection.withRefusingPort { otherPort in
+                let project = try FixtureCopy(files: ["devserve.toml": "port = \(port)\n"])
+                defer { project.remove() }
+                let (_, _, fromFile) = try await Devserve.output(["status"], in: project.path)
+                #expect(fromFile.contains("http://127.0.0.1:\(port)/"), "\(fromFile)")
+                let (_, _, fromVariable) = try await Devserve.output(["status"], environment: ["PORT": "\(otherPort)"], in: project.path)
+                #expect(fromVariable.contains("http://127.0.0.1:\(otherPort)/"), "\(fromVariable)")
+            }
+        }
     }
 }

@@ -149,8 +149,12 @@ extension TestServer {
 }
 
 extension RawConnection {
-    /// A loopback port nothing listens on: bound to find it, then released.
-    static func unusedPort() throws -> Int {
+    /// Runs `body` with a loopback port that refuses connections for as long as `body` runs.
+    ///
+    /// The port stays bound (without `listen`), so a connection to it is refused and no server
+    /// started meanwhile, by this test or one running beside it, can be given the same port.
+    /// A port that is found and then released would race with those servers.
+    static func withRefusingPort<Result>(_ body: (Int) async throws -> Result) async throws -> Result {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestFailure("socket() failed: errno \(errno)") }
         defer { close(fd) }
@@ -162,6 +166,6 @@ extension RawConnection {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
         }
         guard bound else { throw TestFailure("bind() failed: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return try await body(Int(UInt16(bigEndian: address.sin_port)))
     }
 }
