@@ -120,9 +120,15 @@ public struct DevServer: Service {
             editor = nil
         }
 
+        let screen = RequestScreen(
+            hosts: HostPolicy(boundHost: configuration.host, allowedHosts: configuration.allowedHosts), fetch: FetchPolicy())
+        let hub = self.hub
         let app = Application(
-            router: makeRouter(resolver: resolver, activity: activity, outputs: outputs, proxyClient: proxyClient, editor: editor),
-            server: .originFormHTTP1(configuration: .init(idleTimeout: .init(configuration.requestTimeout))),
+            router: makeRouter(
+                screen: screen, resolver: resolver, activity: activity, outputs: outputs, proxyClient: proxyClient, editor: editor),
+            server: .devServe(
+                configuration: .init(idleTimeout: .init(configuration.requestTimeout)),
+                eventStream: { EventStreamHandler(hub: hub, screen: screen) }),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [PipelineService(pipeline: pipeline, watcher: watcher, hub: hub)],
             onServerRunning: { channel in
@@ -136,8 +142,9 @@ public struct DevServer: Service {
             try await withGracefulShutdownHandler {
                 try await app.run()
             } onGracefulShutdown: {
-                // Ends proxied responses, which would keep the server from stopping while a
-                // backend's event stream stays open.
+                // Ends the event streams and proxied responses, which would otherwise keep the
+                // server from stopping (a backend's event stream may stay open for good).
+                hub.shutDown()
                 proxyClient?.shutdown { _ in }
             }
         } catch {
@@ -158,13 +165,10 @@ public struct DevServer: Service {
     }
 
     private func makeRouter(
-        resolver: PathResolver, activity: BuildActivity, outputs: OutputTracker, proxyClient: HTTPClient?, editor: EditorLauncher?
+        screen: RequestScreen, resolver: PathResolver, activity: BuildActivity, outputs: OutputTracker, proxyClient: HTTPClient?, editor: EditorLauncher?
     ) -> Router<DevServeRequestContext> {
         let router = Router(context: DevServeRequestContext.self)
-        router.add(
-            middleware: SecurityMiddleware(
-                hosts: HostPolicy(boundHost: configuration.host, allowedHosts: configuration.allowedHosts),
-                fetch: FetchPolicy()))
+        router.add(middleware: SecurityMiddleware(screen: screen))
         if let proxyClient {
             router.add(middleware: ProxyMiddleware(routes: configuration.proxies, client: proxyClient))
         }
@@ -230,26 +234,17 @@ struct PipelineService: Service {
 
 /// The request context of devserve's router: Hummingbird's basics plus the client's address
 /// (for `X-Forwarded-For`).
-public struct DevServeRequestContext: ConnectionRequestContext, RemoteAddressRequestContext {
+public struct DevServeRequestContext: RemoteAddressRequestContext {
     /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage
-    /// The connection the request came on.
-    public let channel: any Channel
     /// The address of the connection's other end.
     public let remoteAddress: SocketAddress?
 
     /// The context of one request on one connection.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        channel = source.channel
         remoteAddress = source.channel.remoteAddress
     }
-}
-
-/// A request context that knows its connection: `/__hmr` writes events straight to it.
-public protocol ConnectionRequestContext: RequestContext {
-    /// The connection the request came on.
-    var channel: any Channel { get }
 }
 
 /// A configuration problem, with a one-line message for the user.

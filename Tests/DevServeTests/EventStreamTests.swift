@@ -182,6 +182,56 @@ import Testing
         }
     }
 
+    @Test func aClientThatStopsSendingIsRemoved() async throws {
+        try await withSite { server, _ in
+            let connection = try RawConnection(port: server.port)
+            _ = await connection.send("GET /__hmr HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+            let (bytes, _) = await connection.read(timeout: .seconds(10)) { $0.contains(Array("event: hello".utf8)) }
+            #expect(String(decoding: bytes, as: UTF8.self).contains("event: hello"))
+            #expect(server.server.hub.clientCount == 1)
+            connection.finishSending()
+            try await waitUntil("the half-closed client is removed") { server.server.hub.clientCount == 0 }
+        }
+    }
+
+    /// The stream is one long request: the request timeout, which closes idle connections, spares it.
+    @Test func anOpenStreamOutlivesTheRequestTimeout() async throws {
+        try await TestServer.withSite({ $0.heartbeat = .milliseconds(300); $0.requestTimeout = .seconds(1) }) { server, _ in
+            let events = try await server.events()
+            defer { events.close() }
+            _ = try await events.expect("hello")
+            let clock = ContinuousClock()
+            let start = clock.now
+            while clock.now - start < .milliseconds(2500) {
+                let next = try #require(try await events.next(within: .seconds(5), "a heartbeat"), "the stream ended after \(clock.now - start)")
+                #expect(next.event == "heartbeat")
+            }
+        }
+    }
+
+    /// A stream asked for on a connection that is still answering an earlier request (pipelined)
+    /// starts once that answer is complete, never in the middle of it.
+    @Test func aPipelinedStreamWaitsForTheAnswersBeforeIt() async throws {
+        try await withSite { server, _ in
+            let connection = try RawConnection(port: server.port)
+            _ = await connection.send(
+                "GET /index.html HTTP/1.1\r\nHost: localhost\r\n\r\nGET /__hmr/status HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                    + "GET /__hmr HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+            let (bytes, _) = await connection.read(timeout: .seconds(10)) { $0.contains(Array("event: hello".utf8)) }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let heads = text.ranges(of: "HTTP/1.1 200 OK\r\n").map(\.lowerBound)
+            try #require(heads.count == 3, "\(text)")
+            let page = try #require(text.range(of: "</html>"), "\(text)")
+            let status = try #require(text.range(of: #""clients":0"#), "\(text)")
+            let stream = try #require(text.range(of: "text/event-stream"), "\(text)")
+            #expect(heads[0] < page.lowerBound && page.upperBound < heads[1], "the page comes whole, first")
+            #expect(heads[1] < status.lowerBound && status.upperBound < heads[2], "then the status")
+            let hello = try #require(text.range(of: "event: hello"), "\(text)")
+            #expect(heads[2] < stream.lowerBound && stream.upperBound < hello.lowerBound, "then the stream")
+            #expect(server.server.hub.clientCount == 1)
+        }
+    }
+
     @Test func stoppingTheServerEndsStreamsWithShutdown() async throws {
         let site = try FixtureCopy("site")
         defer { site.remove() }

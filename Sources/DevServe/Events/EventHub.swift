@@ -36,14 +36,9 @@ public final class EventHub: Sendable {
     /// The clients served by one event loop.
     private struct LoopClients {
         let loop: any EventLoop
-        var clients: [Int: Client] = [:]
+        var clients: [Int: any EventStreamClient] = [:]
     }
 
-    private struct Client {
-        let connection: any EventStreamClient
-        /// Finished when the hub is done with the client: its response then ends.
-        let ended: AsyncStream<Void>.Continuation
-    }
 
     private let state = Mutex(State())
     private static let heartbeatMessage = ByteBuffer(string: SSEMessage(event: "heartbeat", data: "{}").encoded)
@@ -62,10 +57,6 @@ public final class EventHub: Sendable {
 
     /// The number of connected `/__hmr` clients.
     public var clientCount: Int { state.withLock { $0.clientCount } }
-
-    /// Whether another `/__hmr` client may connect. (While the server stops, one still may: it
-    /// gets `hello` and `shutdown` at once, and its browser knows to wait for the restart.)
-    var hasRoom: Bool { state.withLock { $0.clientCount < maxClients } }
 
     /// Publishes an event, giving it the next id, and returns it.
     @discardableResult
@@ -142,13 +133,12 @@ public final class EventHub: Sendable {
         return stream
     }
 
-    /// Adds a `/__hmr` client, once its response head is on the way: it is sent `retry:` and
-    /// `hello` (or the events it missed, when `lastEventID` names one still in the history), then
-    /// every event. Returns its token and a stream that ends when the hub is done with it, or nil
-    /// when ``maxClients`` are connected already.
-    func connect(_ connection: some EventStreamClient, lastEventID: String?) -> (ended: AsyncStream<Void>, token: Int)? {
-        let (ended, continuation) = AsyncStream.makeStream(of: Void.self)
-        let token = state.withLock { state -> Int? in
+    /// Adds a `/__hmr` client. Call it on the client's event loop, then write the response head
+    /// at once: the client is sent `retry:` and `hello` (or the events it missed, when
+    /// `lastEventID` names one still in the history) right after the head, then every event.
+    /// Returns the client's token for ``remove(_:)``, or nil when ``maxClients`` are connected.
+    func connect(_ connection: some EventStreamClient, lastEventID: String?) -> Int? {
+        state.withLock { state -> Int? in
             guard state.clientCount < maxClients else { return nil }
             var text = "retry: \(Self.retryMilliseconds)\n\n"
             let hello = HelloPayload(instance: instance, heartbeatMs: Int(heartbeatInterval / .milliseconds(1)), state: state.status)
@@ -161,52 +151,49 @@ public final class EventHub: Sendable {
                 text += SSEMessage(event: "hello", data: JSON.encode(hello), id: eventID(state.lastID)).encoded
                 first.writeString(text)
             }
-            if state.isShutDown {
-                first.writeImmutableBuffer(Self.shutdownMessage)
-                continuation.finish()
-            }
-            // Queued while the lock is held, so it reaches the loop before any later broadcast.
+            let isShutDown = state.isShutDown
+            if isShutDown { first.writeImmutableBuffer(Self.shutdownMessage) }
+            // Queued while the lock is held, so it reaches the loop before any later broadcast, and
+            // after the head the caller writes in the meantime.
             let greeting = first
-            connection.eventLoop.execute { _ = connection.send(greeting) }
+            connection.eventLoop.execute {
+                _ = connection.send(greeting)
+                if isShutDown { connection.finish() }
+            }
             state.nextToken += 1
-            if !state.isShutDown {
+            if !isShutDown {
                 let key = ObjectIdentifier(connection.eventLoop)
-                state.loops[key, default: LoopClients(loop: connection.eventLoop)].clients[state.nextToken] =
-                    Client(connection: connection, ended: continuation)
+                state.loops[key, default: LoopClients(loop: connection.eventLoop)].clients[state.nextToken] = connection
                 state.clientCount += 1
             }
             return state.nextToken
         }
-        guard let token else {
-            continuation.finish()
-            return nil
-        }
-        return (ended, token)
     }
 
-    /// Ends one client's stream with a `shutdown` event (the server is stopping, or the client
-    /// went away).
-    func disconnect(_ token: Int) {
+    /// Forgets a client whose connection has closed.
+    func remove(_ token: Int) {
         state.withLock { state in
-            for key in state.loops.keys {
-                if let client = state.loops[key]?.clients.removeValue(forKey: token) {
-                    state.clientCount -= 1
-                    let connection = client.connection
-                    connection.eventLoop.execute { _ = connection.send(Self.shutdownMessage) }
-                    client.ended.finish()
-                    return
-                }
+            for key in state.loops.keys where state.loops[key]?.clients.removeValue(forKey: token) != nil {
+                state.clientCount -= 1
+                return
             }
         }
     }
 
-    /// Ends every stream with a `shutdown` event and refuses new subscribers.
+    /// Ends every stream with a `shutdown` event and refuses new subscribers. A client that
+    /// connects afterwards gets `hello` and `shutdown` at once, and its browser knows to wait
+    /// for the restart.
     public func shutDown() {
         let subscribers = state.withLock { state in
             state.isShutDown = true
-            broadcast(Self.shutdownMessage, in: state)
-            for group in state.loops.values {
-                for client in group.clients.values { client.ended.finish() }
+            for group in state.loops.values where !group.clients.isEmpty {
+                let clients = group.clients
+                group.loop.execute {
+                    for client in clients.values {
+                        _ = client.send(Self.shutdownMessage)
+                        client.finish()
+                    }
+                }
             }
             defer {
                 state.loops = [:]
@@ -235,15 +222,15 @@ public final class EventHub: Sendable {
     }
 
     /// Sends `message` to every client: one task per event loop writes it to that loop's clients
-    /// and closes those too slow to take it. Their handlers then disconnect them, and their
+    /// and closes those too slow to take it. Their handlers then remove them, and their
     /// browsers reconnect and replay what they missed from the history. Called with the lock held,
     /// so each loop gets the messages in the order of their ids.
     private func broadcast(_ message: ByteBuffer, in state: State) {
         for group in state.loops.values where !group.clients.isEmpty {
             let clients = group.clients  // copy-on-write: no copy unless a client comes or goes meanwhile
             group.loop.execute {
-                for client in clients.values where !client.connection.send(message) {
-                    client.connection.close()
+                for client in clients.values where !client.send(message) {
+                    client.close()
                 }
             }
         }

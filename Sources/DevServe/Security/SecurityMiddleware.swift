@@ -1,7 +1,8 @@
 import Hummingbird
 import Logging
 
-/// The first middleware every request meets. In order, it refuses:
+/// The first middleware every request meets. It refuses what the ``RequestScreen`` refuses, in
+/// order:
 /// 1. a `Host` the ``HostPolicy`` does not allow (403, against DNS rebinding);
 /// 2. a request target that is not a clean origin-form path (400, see ``RequestTarget``);
 /// 3. a cross-origin request the ``FetchPolicy`` refuses (403).
@@ -9,25 +10,13 @@ import Logging
 /// Every response, refusals and errors included, gets `Cross-Origin-Resource-Policy:
 /// same-origin` and `X-Content-Type-Options: nosniff`. Refusals are one line of plain text.
 struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
-    let hosts: HostPolicy
-    let fetch: FetchPolicy
+    let screen: RequestScreen
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let host = request.head.authority
-        guard hosts.allows(host) else {
-            let name = host.map { "\"\($0)\"" } ?? "(none)"
-            return .refusal(
-                .forbidden,
-                "Host \(name) is not allowed; devserve answers localhost and loopback addresses (add a name with --allowed-host)")
-        }
         let target: RequestTarget
-        do {
-            target = try RequestTarget(request.head.path ?? "")
-        } catch {
-            return .refusal(.badRequest, error.description)
-        }
-        if let reason = fetch.refusal(for: request.head, path: target.path) {
-            return .refusal(.forbidden, reason)
+        switch screen.screen(request.head) {
+        case .success(let screened): target = screened
+        case .failure(let refusal): return .refusal(refusal.status, refusal.message)
         }
         var response: Response
         do {
@@ -61,10 +50,24 @@ extension Response {
 
     /// One line of plain text, `devserve: MESSAGE`, not cached: the answer of an action.
     static func message(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        Response(status: status, headers: .plainMessage, body: .init(byteBuffer: .plainMessage(message)))
+    }
+}
+
+extension HTTPFields {
+    /// The headers of a one-line plain-text answer: not cached, with the security headers.
+    static var plainMessage: HTTPFields {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
         headers[.cacheControl] = "no-store"
         headers.addSecurityHeaders()
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "devserve: \(message)\n")))
+        return headers
+    }
+}
+
+extension ByteBuffer {
+    /// The body of a one-line plain-text answer: `devserve: MESSAGE` and a newline.
+    static func plainMessage(_ message: String) -> ByteBuffer {
+        ByteBuffer(string: "devserve: \(message)\n")
     }
 }

@@ -4,9 +4,10 @@ import NIOCore
 import Hummingbird
 import ServiceLifecycle
 
-/// The routes under `/__hmr`: the event stream, the status, the client script, and the two
-/// actions, rebuild and open-in-editor (POST only; ``FetchPolicy`` makes them same-origin).
-struct HMRRoutes<Context: ConnectionRequestContext> {
+/// The routes under `/__hmr`: the status, the client script, and the two actions, rebuild and
+/// open-in-editor (POST only; ``FetchPolicy`` makes them same-origin). The event stream itself,
+/// `GET /__hmr`, is answered below the router, by ``EventStreamHandler``.
+struct HMRRoutes<Context: RequestContext> {
     let hub: EventHub
     /// Asks the pipeline for a build.
     let rebuild: @Sendable () -> Void
@@ -14,7 +15,6 @@ struct HMRRoutes<Context: ConnectionRequestContext> {
     let editor: EditorLauncher?
 
     func register(on router: Router<Context>) {
-        router.get("/__hmr") { request, context in self.eventStream(request, channel: context.channel) }
         router.get("/__hmr/status") { _, _ in
             Self.json(JSON.encode(StatusPayload(status: self.hub.status, clients: self.hub.clientCount)))
         }
@@ -51,60 +51,12 @@ struct HMRRoutes<Context: ConnectionRequestContext> {
         return .message(.accepted, "opening \(location.file):\(location.line ?? 1):\(location.column ?? 1)")
     }
 
-    /// `GET /__hmr`: Server-Sent Events. Starts with `retry:` and `hello` (or the events missed
-    /// since `Last-Event-ID`), then every published event and a heartbeat. The hub writes them
-    /// straight to the connection once the head is on its way; this handler only keeps the
-    /// response open.
-    ///
-    /// The stream ends when the client goes away (noticed at once through the closed inbound
-    /// side) or when the server shuts down gracefully (with a final `shutdown` event).
-    private func eventStream(_ request: Request, channel: any Channel) -> Response {
-        let lastEventID = request.headers[.lastEventID] ?? request.uri.queryParameters["lastEventId"].map(String.init)
-        // Checked again when the client is added; a client that loses that race gets an empty
-        // stream, and its browser retries.
-        guard hub.hasRoom else {
-            return .refusal(
-                .serviceUnavailable,
-                "too many event streams (\(hub.maxClients)); close some tabs or raise --max-clients")
-        }
-        var headers = HTTPFields()
-        headers[.contentType] = "text/event-stream; charset=utf-8"
-        headers[.cacheControl] = "no-cache, no-transform"
-        headers[.xAccelBuffering] = "no"
-        let hub = self.hub
-        return Response(
-            status: .ok, headers: headers,
-            body: ResponseBody { writer in
-                // The head has been handed to the channel: messages written below it come after.
-                if let (ended, token) = hub.connect(ChannelEventStreamClient(channel: channel), lastEventID: lastEventID) {
-                    do {
-                        try await request.body.consumeWithCancellationOnInboundClose { _ in
-                            await withGracefulShutdownHandler {
-                                for await _ in ended {}
-                            } onGracefulShutdown: {
-                                hub.disconnect(token)
-                            }
-                        }
-                    } catch is CancellationError {
-                        // The client went away.
-                    }
-                    hub.disconnect(token)
-                }
-                try await writer.finish(nil)
-            })
-    }
-
     static func json(_ text: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
-}
-
-extension HTTPField.Name {
-    static let lastEventID = Self("Last-Event-ID")!
-    static let xAccelBuffering = Self("X-Accel-Buffering")!
 }
 
 /// `GET /__hmr/status`: the build status plus how many event streams are open (all the tabs of

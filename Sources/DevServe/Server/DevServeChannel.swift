@@ -5,18 +5,21 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
-/// Hummingbird's HTTP/1.1 child channel (`HTTP1Channel`) with one more handler, placed before the
-/// request head is converted to `HTTPRequest`: that conversion drops the scheme and authority of
-/// an absolute-form target (`GET http://evil.com/x HTTP/1.1` would become `/x`), so the raw
-/// target is checked here, while it is still visible.
-///
-/// Browsers send only origin-form targets to a server that is not a proxy. Any other form is
-/// marked so that ``RequestTarget`` refuses it with 400.
-struct OriginFormChannel: ServerChildChannel, HTTPChannelHandler {
+/// Hummingbird's HTTP/1.1 child channel (`HTTP1Channel`) with two more handlers:
+/// - ``NonOriginFormMarker``, before the request head is converted to `HTTPRequest`: that
+///   conversion drops the scheme and authority of an absolute-form target (`GET
+///   http://evil.com/x HTTP/1.1` would become `/x`), so the raw target is checked there, while it
+///   is still visible. Browsers send only origin-form targets to a server that is not a proxy;
+///   any other form is marked so that ``RequestTarget`` refuses it with 400.
+/// - ``EventStreamHandler``, after Hummingbird's connection state handler: it answers the event
+///   stream, `GET /__hmr`, and passes every other request on to the router.
+struct DevServeChannel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
     let responder: HTTPChannelHandler.Responder
     let configuration: HTTP1Channel.Configuration
+    /// Makes the event-stream handler of one connection.
+    let eventStream: @Sendable () -> EventStreamHandler
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
@@ -32,6 +35,7 @@ struct OriginFormChannel: ServerChildChannel, HTTPChannelHandler {
             try channel.pipeline.syncOperations.addHandlers(configuration.additionalChannelHandlers())
             try channel.pipeline.syncOperations.addHandler(
                 HTTPConnectionStateHandler(idleTimeout: configuration.idleTimeout.map { .init($0) }, logger: logger))
+            try channel.pipeline.syncOperations.addHandler(eventStream())
             return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }
     }
@@ -42,9 +46,11 @@ struct OriginFormChannel: ServerChildChannel, HTTPChannelHandler {
 }
 
 extension HTTPServerBuilder {
-    /// HTTP/1.1 through ``OriginFormChannel``.
-    static func originFormHTTP1(configuration: HTTP1Channel.Configuration) -> HTTPServerBuilder {
-        .init { responder in OriginFormChannel(responder: responder, configuration: configuration) }
+    /// HTTP/1.1 through ``DevServeChannel``.
+    static func devServe(
+        configuration: HTTP1Channel.Configuration, eventStream: @escaping @Sendable () -> EventStreamHandler
+    ) -> HTTPServerBuilder {
+        .init { responder in DevServeChannel(responder: responder, configuration: configuration, eventStream: eventStream) }
     }
 }
 

@@ -1,0 +1,41 @@
+import HTTPTypes
+
+/// The checks every request passes before anything answers it, in order: the `Host` (against
+/// DNS rebinding), the request target (a clean origin-form path) and the ``FetchPolicy``.
+///
+/// ``SecurityMiddleware`` applies it to what the router answers, and ``EventStreamHandler`` to
+/// the event stream it answers itself.
+struct RequestScreen: Sendable {
+    let hosts: HostPolicy
+    let fetch: FetchPolicy
+
+    /// Why a request is refused: its status and one line of text.
+    struct Refusal: Error {
+        let status: HTTPResponse.Status
+        let message: String
+    }
+
+    /// The request's target, or why it is refused.
+    func screen(_ request: HTTPRequest) -> Result<RequestTarget, Refusal> {
+        let host = request.authority
+        guard hosts.allows(host) else {
+            let name = host.map { "\"\($0)\"" } ?? "(none)"
+            return .failure(
+                Refusal(
+                    status: .forbidden,
+                    message:
+                        "Host \(name) is not allowed; devserve answers localhost and loopback addresses (add a name with --allowed-host)"
+                ))
+        }
+        let target: RequestTarget
+        do {
+            target = try RequestTarget(request.path ?? "")
+        } catch {
+            return .failure(Refusal(status: .badRequest, message: error.description))
+        }
+        if let reason = fetch.refusal(for: request, path: target.path) {
+            return .failure(Refusal(status: .forbidden, message: reason))
+        }
+        return .success(target)
+    }
+}
