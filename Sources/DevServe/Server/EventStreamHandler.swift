@@ -77,7 +77,8 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let isEnd = if case .end = unwrapOutboundIn(data) { true } else { false }
         switch state {
         case .forwarding(let inFlight) where isEnd:
-            state = .forwarding(inFlight: inFlight - 1)
+            // (Hummingbird's 400 for a request it could not parse was never counted.)
+            state = .forwarding(inFlight: max(inFlight - 1, 0))
         case .waiting(let head, let inFlight) where isEnd:
             context.write(data, promise: promise)
             if inFlight == 1 { start(head, context: context) } else { state = .waiting(head, inFlight: inFlight - 1) }
