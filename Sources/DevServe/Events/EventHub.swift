@@ -39,7 +39,6 @@ public final class EventHub: Sendable {
         var clients: [Int: any EventStreamClient] = [:]
     }
 
-
     private let state = Mutex(State())
     private static let heartbeatMessage = ByteBuffer(string: SSEMessage(event: "heartbeat", data: "{}").encoded)
     private static let shutdownMessage = ByteBuffer(string: SSEMessage(event: "shutdown", data: "{}").encoded)
@@ -173,7 +172,9 @@ public final class EventHub: Sendable {
     /// Forgets a client whose connection has closed.
     func remove(_ token: Int) {
         state.withLock { state in
-            for key in state.loops.keys where state.loops[key]?.clients.removeValue(forKey: token) != nil {
+            // Over a copy of the keys: iterating the dictionary's own `keys` would keep its storage
+            // shared, and the removal would copy the loop's whole client list.
+            for key in Array(state.loops.keys) where state.loops[key]?.clients.removeValue(forKey: token) != nil {
                 state.clientCount -= 1
                 return
             }
