@@ -194,6 +194,22 @@ import Testing
         }
     }
 
+    /// A reset connection is noticed as well as one ended in order (Hummingbird's connection
+    /// state handler does not pass `channelInactive` on, so the stream's handler must not rely on it).
+    @Test func aClientWhoseConnectionIsResetIsRemoved() async throws {
+        try await withSite { server, _ in
+            do {
+                let connection = try RawConnection(port: server.port)
+                _ = await connection.send("GET /__hmr HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+                let (bytes, _) = await connection.read(timeout: .seconds(10)) { $0.contains(Array("event: hello".utf8)) }
+                #expect(String(decoding: bytes, as: UTF8.self).contains("event: hello"))
+                #expect(server.server.hub.clientCount == 1)
+                connection.resetOnClose()
+            }
+            try await waitUntil("the reset client is removed") { server.server.hub.clientCount == 0 }
+        }
+    }
+
     /// The stream is one long request: the request timeout, which closes idle connections, spares it.
     @Test func anOpenStreamOutlivesTheRequestTimeout() async throws {
         try await TestServer.withSite({ $0.heartbeat = .milliseconds(300); $0.requestTimeout = .seconds(1) }) { server, _ in

@@ -49,7 +49,11 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.context = context
     }
 
+    /// The connection has closed (NIO removes every handler then), however it ended: the hub
+    /// forgets the stream. (`channelInactive` would not do: Hummingbird's connection state
+    /// handler, before this one, does not pass it on.)
     func handlerRemoved(context: ChannelHandlerContext) {
+        end()
         self.context = nil
     }
 
@@ -92,11 +96,6 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
             break
         }
         context.write(data, promise: promise)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        end()
-        context.fireChannelInactive()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

@@ -55,6 +55,13 @@ final class RawConnection: @unchecked Sendable {
     /// Says the request is complete: the server reads end-of-file after it.
     func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
 
+    /// Makes the close (at deinit) a reset (RST) rather than an orderly end (FIN), as when a
+    /// peer closes with unread data or crashes: the server's read fails instead of ending.
+    func resetOnClose() {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+    }
+
     /// Reads until the server closes the connection, `until` returns true for what was read so
     /// far, or `timeout` passes. Returns what was read and whether the server closed.
     func read(timeout: Duration, until: @escaping @Sendable ([UInt8]) -> Bool = { _ in false }) async -> (bytes: [UInt8], closed: Bool) {

@@ -41,8 +41,10 @@ final class SSEClient: Sendable {
             var parser = SSEParser()
             do {
                 for try await buffer in response.body {
-                    for event in parser.feed(String(buffer: buffer)) { continuation.yield(event) }
+                    let events = parser.feed(String(buffer: buffer))
+                    // Before the events, so that whoever has an event also sees the `retry:` before it.
                     if let value = parser.retry { retry.set(value) }
+                    for event in events { continuation.yield(event) }
                 }
                 continuation.finish()
             } catch {
