@@ -65,22 +65,26 @@ public struct DevServer: Service {
     public func run() async throws {
         let configuration = self.configuration
         let onListening = self.onListening
+        let paths = try Self.paths(of: configuration)
         guard
             let resolver = PathResolver(
-                root: configuration.root, denyList: DenyList(allowDotfiles: configuration.allowDotfiles),
-                followSymlinks: configuration.followSymlinks),
-            Self.isFolder(configuration.root)
+                root: paths.served, denyList: DenyList(allowDotfiles: configuration.allowDotfiles),
+                followSymlinks: configuration.followSymlinks)
         else {
-            throw DevServeError("the folder to serve does not exist: \(configuration.root)")
+            throw DevServeError("the folder to serve cannot be read: \(configuration.root)")
         }
-        for folder in configuration.watchFolders where !Self.isFolder(folder) {
-            throw DevServeError("the folder to watch does not exist: \(folder)")
+        var watchFolders: [String] = []
+        for folder in configuration.watchFolders {
+            guard Self.isFolder(folder), let real = ProjectPaths.realPath(folder) else {
+                throw DevServeError("the folder to watch does not exist: \(folder)")
+            }
+            watchFolders.append(real)
         }
         let filter = WatchFilter(
-            roots: configuration.watchFolders, rules: IgnoreRules(patterns: configuration.ignore),
-            projectRules: configuration.useGitignore ? WatchFilter.gitignore(in: configuration.projectFolder) : nil,
-            projectFolder: configuration.projectFolder,
-            exempt: configuration.buildCommand == nil ? configuration.root : nil)
+            roots: watchFolders, rules: IgnoreRules(patterns: configuration.ignore),
+            projectRules: configuration.useGitignore ? WatchFilter.gitignore(in: paths.project) : nil,
+            projectFolder: paths.project,
+            exempt: configuration.buildCommand == nil ? paths.served : nil)
         let watcher: any FileWatcher =
             if let interval = configuration.poll {
                 await PollingWatcher(filter: filter, interval: interval)
@@ -88,24 +92,24 @@ public struct DevServer: Service {
                 try await FallbackWatcher(filter: filter, pollInterval: configuration.fallbackPollInterval)
             }
         let (listening, serverListens) = AsyncStream.makeStream(of: Void.self)
-        let activity = BuildActivity()
-        let outputs = OutputTracker(servedFolder: resolver.root)
+        let outputs = OutputTracker(paths: paths)
+        let window = BuildWindow(
+            declaredOutputs: configuration.buildOutputFolders.map { ProjectPaths.realPath($0) ?? $0 },
+            contentHash: { outputs.contentHash($0) }, logger: logger)
         let pipeline = Pipeline(
             watcher: watcher,
             debouncer: Debouncer(interval: configuration.debounce, maxWait: configuration.debounceMax, clock: ContinuousClock()),
             builder: configuration.buildCommand.map {
                 ShellBuildRunner(
-                    command: $0, directory: configuration.projectFolder, echo: configuration.buildEcho,
+                    command: $0, directory: paths.project, echo: configuration.buildEcho,
                     timeout: configuration.buildTimeout)
             },
             onBusy: configuration.onBusy,
-            gate: BuildOutputGate(outputFolders: configuration.buildOutputFolders),
-            activity: activity,
+            window: window,
             outputs: outputs,
-            diagnostics: DiagnosticParser(projectFolder: configuration.projectFolder),
+            diagnostics: DiagnosticParser(projectFolder: paths.project),
             hub: hub,
-            projectFolder: configuration.projectFolder,
-            servedFolder: configuration.root,
+            paths: paths,
             logger: logger,
             listening: listening,
             rebuildRequests: rebuildRequests)
@@ -125,7 +129,8 @@ public struct DevServer: Service {
         let hub = self.hub
         let app = Application(
             router: makeRouter(
-                screen: screen, resolver: resolver, activity: activity, outputs: outputs, proxyClient: proxyClient, editor: editor),
+                screen: screen, resolver: resolver, paths: paths, window: window, outputs: outputs, proxyClient: proxyClient,
+                editor: editor),
             server: .devServe(
                 configuration: .init(idleTimeout: .init(configuration.requestTimeout)),
                 eventStream: { EventStreamHandler(hub: hub, screen: screen) }),
@@ -165,17 +170,16 @@ public struct DevServer: Service {
     }
 
     private func makeRouter(
-        screen: RequestScreen, resolver: PathResolver, activity: BuildActivity, outputs: OutputTracker, proxyClient: HTTPClient?, editor: EditorLauncher?
+        screen: RequestScreen, resolver: PathResolver, paths: ProjectPaths, window: BuildWindow, outputs: OutputTracker,
+        proxyClient: HTTPClient?, editor: EditorLauncher?
     ) -> Router<DevServeRequestContext> {
         let router = Router(context: DevServeRequestContext.self)
         router.add(middleware: SecurityMiddleware(screen: screen))
         if let proxyClient {
             router.add(middleware: ProxyMiddleware(routes: configuration.proxies, client: proxyClient))
         }
-        let held = BuildHoldMiddleware<DevServeRequestContext>.prefixes(
-            outputFolders: configuration.buildOutputFolders, root: configuration.root)
-        if !held.isEmpty {
-            router.add(middleware: BuildHoldMiddleware(activity: activity, prefixes: held, timeout: configuration.holdTimeout))
+        if configuration.buildCommand != nil {
+            router.add(middleware: BuildHoldMiddleware(window: window, paths: paths, timeout: configuration.holdTimeout))
         }
         if let origin = configuration.corsOrigin {
             router.add(
@@ -184,7 +188,8 @@ public struct DevServer: Service {
                     allowMethods: [.get, .head, .options], allowCredentials: false))
         }
         let pages = PageResponder(
-            injector: configuration.injectClient ? HTMLInjector() : nil, lastGoodPage: { outputs.lastGoodPage($0) })
+            injector: configuration.injectClient ? HTMLInjector() : nil,
+            lastGoodPage: { [hub] in hub.lastBuildFailed ? outputs.lastGoodPage($0) : nil })
         if let fallback = configuration.fallbackPage {
             let page = "/" + fallback.drop { $0 == "/" }
             router.add(middleware: SPAFallbackMiddleware(page: page, resolver: resolver, pages: pages))
@@ -211,6 +216,30 @@ public struct DevServer: Service {
         return router
     }
 
+    /// The project's folders, resolved. With a build command, a served folder that does not
+    /// exist yet is created (the build makes it: `devserve public --build "hugo -d public"` on a
+    /// fresh checkout); without one, it is an error naming the folder.
+    private static func paths(of configuration: DevServeConfiguration) throws(DevServeError) -> ProjectPaths {
+        if configuration.buildCommand != nil, !FileManager.default.fileExists(atPath: configuration.root) {
+            do {
+                try FileManager.default.createDirectory(atPath: configuration.root, withIntermediateDirectories: true)
+            } catch {
+                throw DevServeError("the folder to serve does not exist and could not be made: \(configuration.root)")
+            }
+        }
+        guard Self.isFolder(configuration.root) else {
+            if FileManager.default.fileExists(atPath: configuration.root) {
+                throw DevServeError("the folder to serve is a file, not a folder: \(configuration.root)")
+            }
+            throw DevServeError(
+                "the folder to serve does not exist: \(configuration.root) (with --build, the build may make it)")
+        }
+        guard let paths = ProjectPaths.resolving(project: configuration.projectFolder, served: configuration.root) else {
+            throw DevServeError("the project folder does not exist: \(configuration.projectFolder)")
+        }
+        return paths
+    }
+
     private static func isFolder(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
@@ -218,8 +247,8 @@ public struct DevServer: Service {
 }
 
 /// Runs the pipeline next to the HTTP server, and ends the event streams when it stops.
-struct PipelineService: Service {
-    let pipeline: Pipeline
+struct PipelineService<C: Clock>: Service where C.Duration == Duration {
+    let pipeline: Pipeline<C>
     let watcher: any FileWatcher
     let hub: EventHub
 
@@ -228,7 +257,12 @@ struct PipelineService: Service {
             hub.shutDown()
             watcher.stop()
         }
-        try? await cancelWhenGracefulShutdown { try await pipeline.run() }
+        try? await cancelWhenGracefulShutdown {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await pipeline.run() }
+                group.addTask { try await hub.sendHeartbeats() }
+            }
+        }
     }
 }
 

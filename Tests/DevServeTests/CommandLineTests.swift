@@ -7,7 +7,7 @@ import Testing
     @Test func aMissingFolderIsAOneLineErrorAndExitCode1() async throws {
         let (status, error) = try await Devserve.runToEnd(["/no/such/folder", "--port", "0"])
         #expect(status == .exited(1))
-        #expect(error == "devserve: error: the folder to serve does not exist: /no/such/folder\n")
+        #expect(error == "devserve: error: the folder to serve does not exist: /no/such/folder (with --build, the build may make it)\n")
     }
 
     @Test func aPortInUseIsNamed() async throws {

@@ -18,7 +18,7 @@ public struct DiagnosticParser: Sendable {
 
     /// A parser that makes paths relative to `projectFolder`.
     public init(projectFolder: String) {
-        self.projectFolder = projectFolder.hasSuffix("/") ? String(projectFolder.dropLast()) : projectFolder
+        self.projectFolder = FolderPath.trimmed(projectFolder)
     }
 
     /// The problems `output` reports, in order (at most 100).

@@ -25,9 +25,10 @@ public struct DevServeConfiguration: Sendable {
     public var buildTimeout: Duration?
     /// How long a request for the output waits for a running build before it gets a 503.
     public var holdTimeout: Duration
-    /// Folders the build writes: writes there during a build never trigger another build, and
-    /// requests for them wait for the build. Nil: the served folder, when it lies inside a
-    /// watched one (see ``buildOutputFolders``).
+    /// Folders declared as the build's output: whatever changes there during a build is the
+    /// build's own (it never starts another build), and requests for files there wait for the
+    /// build. Nil: none; devserve learns which files builds write, so a
+    /// save made during a build is never mistaken for the build's output.
     public var outputFolders: [String]?
     /// Poll for changes at this interval instead of using inotify (for network and container
     /// mounts); nil: inotify, falling back to polling at ``fallbackPollInterval`` when its
@@ -133,13 +134,8 @@ public struct DevServeConfiguration: Sendable {
         self.directoryListing = directoryListing
     }
 
-    /// Folders whose changes during a build come from the build itself and must not trigger
-    /// another one: ``outputFolders`` when given, else the served folder when there is a build
-    /// command and the served folder lies inside a watched one.
+    /// The declared output folders, when there is a build command to write them.
     public var buildOutputFolders: [String] {
-        guard buildCommand != nil else { return [] }
-        if let outputFolders { return outputFolders }
-        let inside = watchFolders.contains { FolderPath.contains($0, root) }
-        return inside ? [root] : []
+        buildCommand == nil ? [] : outputFolders ?? []
     }
 }

@@ -22,6 +22,9 @@ public struct ChangeBatch: Sendable, Equatable {
     public var paths: [String] { order.filter { entries[$0]?.isTransient == false } }
     /// Set when events were lost (inotify's queue overflowed): anything may have changed.
     public private(set) var everything = false
+    /// Set when the build must run again though no change of the user's is known: the last
+    /// build wrote files it was not known to write (see `BuildWindow`).
+    public private(set) var rerun = false
     private var order: [String] = []
     private var entries: [String: Entry] = [:]
 
@@ -32,7 +35,7 @@ public struct ChangeBatch: Sendable, Equatable {
     }
 
     /// Whether there is nothing to build: no change, or only files that came and went.
-    public var isEmpty: Bool { !everything && !order.contains { entries[$0]?.isTransient == false } }
+    public var isEmpty: Bool { !everything && !rerun && !order.contains { entries[$0]?.isTransient == false } }
 
     /// Records a change of `path`.
     public mutating func insert(_ path: String, _ change: FileChange = .modified) {
@@ -48,10 +51,20 @@ public struct ChangeBatch: Sendable, Equatable {
             insert(path, entry.last ?? .closed)
         }
         if other.everything { everything = true }
+        if other.rerun { rerun = true }
+    }
+
+    /// Takes `path` out of the batch, as if it had not changed.
+    public mutating func remove(_ path: String) {
+        guard entries.removeValue(forKey: path) != nil else { return }
+        order.removeAll { $0 == path }
     }
 
     /// Marks the batch as "anything may have changed".
     public mutating func markEverything() { everything = true }
+
+    /// Marks the batch as one to build even with no change in it.
+    public mutating func markRerun() { rerun = true }
 
     /// The list sent to clients: `["."]` when everything may have changed.
     public var reported: [String] { everything ? ["."] + paths : paths }

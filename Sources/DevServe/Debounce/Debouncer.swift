@@ -49,6 +49,11 @@ public final class Debouncer<C: Clock>: Sendable where C.Duration == Duration {
         record { $0.markEverything() }
     }
 
+    /// Asks for one more build even if nothing changes (see ``ChangeBatch/rerun``).
+    public func addRerun() {
+        record { $0.markRerun() }
+    }
+
     private func record(writing path: String? = nil, _ kind: FileChange = .modified, _ change: (inout ChangeBatch) -> Void) {
         let now = clock.now
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in

@@ -51,8 +51,13 @@ public final class EventHub: Sendable {
         self.maxClients = maxClients
     }
 
-    /// The current status.
+    /// The status as the published events tell it (what `hello` and `/__hmr/status` say; the
+    /// running build itself is ``BuildWindow``'s to know). Its `error` is set from a failed
+    /// build until one succeeds: the one record of "the last build failed".
     public var status: BuildStatus { state.withLock { $0.status } }
+
+    /// Whether the last build failed (and none has succeeded since).
+    var lastBuildFailed: Bool { state.withLock { $0.status.error != nil } }
 
     /// The number of connected `/__hmr` clients.
     public var clientCount: Int { state.withLock { $0.clientCount } }
@@ -111,6 +116,15 @@ public final class EventHub: Sendable {
     /// Sends a heartbeat to every client.
     public func sendHeartbeat() {
         state.withLock { broadcast(Self.heartbeatMessage, in: $0) }
+    }
+
+    /// Sends a heartbeat every ``heartbeatInterval`` until cancelled, so clients (and proxies
+    /// between them and devserve) can tell a quiet stream from a dead one.
+    func sendHeartbeats() async throws {
+        while true {
+            try await Task.sleep(for: heartbeatInterval)
+            sendHeartbeat()
+        }
     }
 
     /// Events as they are published, for editors, the command line and embedders.

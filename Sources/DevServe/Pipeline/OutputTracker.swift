@@ -1,7 +1,8 @@
 import Synchronization
 
-/// What the build changed in the served folder, by content: the list `built` carries, and the
-/// last good copy of every page for while the build is broken.
+/// What the build changed in the served folder, by content: the list `built` carries, the
+/// content a build started from (for ``BuildWindow``), and the last good copy of every page for
+/// while the build is broken.
 ///
 /// A snapshot hashes every file under the served folder, reusing the hash of a file whose size,
 /// modification time and inode did not change, so a snapshot of an unchanged tree costs one
@@ -19,24 +20,24 @@ final class OutputTracker: Sendable {
         var cache: [String: Cached] = [:]
         /// Pages of the last successful build, by absolute path.
         var goodPages: [String: [UInt8]] = [:]
-        var lastBuildFailed = false
     }
 
     /// Bytes of pages kept from the last good build, at most.
     static let pageMemoryLimit = 32 << 20
 
-    private let root: String
+    private let paths: ProjectPaths
     private let skip = IgnoreRules(patterns: [])
     private let state = Mutex(State())
 
-    init(servedFolder: String) {
-        self.root = servedFolder.count > 1 && servedFolder.hasSuffix("/") ? String(servedFolder.dropLast()) : servedFolder
+    init(paths: ProjectPaths) {
+        self.paths = paths
     }
 
     /// Hashes every file under the served folder (version-control and dependency folders aside).
     func snapshot() -> Snapshot {
+        let root = paths.served
         var files: [(String, FileStatus)] = []
-        DirectoryWalker(skip: { [skip, root] path, isDirectory in
+        DirectoryWalker(skip: { [skip] path, isDirectory in
             skip.ignores(path.dropFirst(root.count), isDirectory: isDirectory)
         }).walk(
             root, visitFolder: { _ in true },
@@ -47,17 +48,24 @@ final class OutputTracker: Sendable {
         var fresh: [String: Cached] = [:]
         var snapshot: Snapshot = [:]
         for (path, status) in files {
-            if let known = cache[path], !known.status.contentMayDiffer(from: status) {
-                fresh[path] = known
-            } else if let bytes = FileBytes.read(path) {
-                fresh[path] = Cached(status: status, hash: Self.hash(bytes))
-            } else {
-                continue
-            }
-            snapshot[path] = fresh[path]?.hash
+            guard let cached = Self.hash(path, status: status, cache: cache[path]) else { continue }
+            fresh[path] = cached
+            snapshot[path] = cached.hash
         }
         state.withLock { $0.cache = fresh }
         return snapshot
+    }
+
+    /// The content hash of one file now (anywhere), or nil when it is not a readable file.
+    func contentHash(_ path: String) -> Int? {
+        guard let status = FileStatus(path), !status.isDirectory else { return nil }
+        let known = state.withLock { $0.cache[path] }
+        return Self.hash(path, status: status, cache: known)?.hash
+    }
+
+    private static func hash(_ path: String, status: FileStatus, cache: Cached?) -> Cached? {
+        if let cache, !cache.status.contentMayDiffer(from: status) { return cache }
+        return FileBytes.read(path).map { Cached(status: status, hash: hash($0)) }
     }
 
     /// URL paths (`/app.js`) of files created, changed or removed between two snapshots.
@@ -65,7 +73,7 @@ final class OutputTracker: Sendable {
         var changed = Set<String>()
         for (path, hash) in after where before[path] != hash { changed.insert(path) }
         for path in before.keys where after[path] == nil { changed.insert(path) }
-        return changed.map { String($0.dropFirst(root == "/" ? 0 : root.count)) }.sorted()
+        return changed.compactMap(paths.urlPath).sorted()
     }
 
     /// Records a successful build: its pages become the last good ones.
@@ -77,20 +85,12 @@ final class OutputTracker: Sendable {
             total += bytes.count
             pages[path] = bytes
         }
-        state.withLock { state in
-            state.goodPages = pages
-            state.lastBuildFailed = false
-        }
+        state.withLock { $0.goodPages = pages }
     }
 
-    /// Records a failed build: pages are served from the last good build until one succeeds.
-    func buildFailed() {
-        state.withLock { $0.lastBuildFailed = true }
-    }
-
-    /// The last good copy of the page at `path` (absolute) while the last build failed.
+    /// The copy of the page at `path` (absolute) from the last successful build.
     func lastGoodPage(_ path: String) -> [UInt8]? {
-        state.withLock { $0.lastBuildFailed ? $0.goodPages[path] : nil }
+        state.withLock { $0.goodPages[path] }
     }
 
     private static func isPage(_ path: String) -> Bool {

@@ -1,22 +1,21 @@
 import Logging
 
 /// The data path: watch → debounce → build → publish. (Serving reads what it publishes.)
-struct Pipeline: Sendable {
+///
+/// Generic over the debouncer's clock, and built from its collaborators (any watcher, any build
+/// runner), so tests drive it with a scripted watcher and runner.
+struct Pipeline<C: Clock>: Sendable where C.Duration == Duration {
     let watcher: any FileWatcher
-    let debouncer: Debouncer<ContinuousClock>
+    let debouncer: Debouncer<C>
     let builder: (any BuildRunner)?
     let onBusy: BusyPolicy
-    /// Drops the build's own writes (no rebuild loops).
-    let gate: BuildOutputGate
-    /// Holds requests for the output while a build runs.
-    let activity: BuildActivity
-    /// What each build changed in the served folder (with a build command).
+    /// Whether a build runs, what builds write, who waits (see ``BuildWindow``).
+    let window: BuildWindow
+    /// What each build changed in the served folder, by content.
     let outputs: OutputTracker
     let diagnostics: DiagnosticParser
     let hub: EventHub
-    let projectFolder: String
-    /// The served folder: changes under it are reported to pages as URL paths.
-    let servedFolder: String
+    let paths: ProjectPaths
     let logger: Logger
     /// Finishes once the server listens: the start-up build waits for it, so its events come
     /// after the `listening` line.
@@ -34,24 +33,23 @@ struct Pipeline: Sendable {
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await self.watch() }
             group.addTask { try await self.buildBatches() }
-            group.addTask { try await self.sendHeartbeats() }
             group.addTask {
                 for await _ in rebuildRequests { debouncer.addEverything() }
             }
         }
     }
 
-    /// Stage 1 → 2: changes from the watcher into the debouncer.
+    /// Stage 1 → 2: changes from the watcher into the debouncer, but for the build's own writes.
     private func watch() async {
         for await event in watcher.events {
             switch event {
             case .changed(let path, let change):
-                if !gate.drops(path) { debouncer.add(relativePath(path), change) }
+                if window.admits(path) { debouncer.add(paths.relative(path), change) }
             case .overflow:
                 logger.warning("file events were lost: treating everything as changed")
                 debouncer.addEverything()
             case .fence(let number):
-                gate.fenceArrived(number)
+                window.fenceArrived(number)
             case .warning(let message), .limitReached(let message):
                 logger.warning("\(message)")
             }
@@ -70,14 +68,17 @@ struct Pipeline: Sendable {
         }
     }
 
-    /// The next batch with something in it (a batch of files that came and went builds nothing).
+    /// The next batch with something in it: a batch of files that came and went, or of changes
+    /// made during a build that turned out to be none, builds nothing.
     private func nextBatch() async throws -> ChangeBatch {
         while true {
-            let batch = try await debouncer.next()
+            let batch = window.screen(try await debouncer.next(), paths: paths)
             if !batch.isEmpty { return batch }
         }
     }
 
+    /// One build of `first` (more runs when `--on-busy restart` stops it, or when it wrote files
+    /// it is not known to write), then its result.
     private func build(_ first: ChangeBatch) async {
         var batch = first
         hub.publish(.building, changed: batch.reported)
@@ -86,20 +87,57 @@ struct Pipeline: Sendable {
             return
         }
         let before = outputs.snapshot()
+        var runs = 0
+        /// The first run's time, once the build ran again because of it.
+        var firstRun: Duration?
         while true {
-            let outcome = await gate.whileBuilding(watcher: watcher) {
-                await activity.whileBuilding { await runOrSupersede(builder) }
-            }
+            let baseline = runs == 0 ? before : outputs.snapshot()
+            runs += 1
+            let (outcome, closed) = await window.run(
+                batch: Set(batch.paths.map(paths.absolute)), baseline: self.baseline(baseline, batch), watcher: watcher
+            ) { await runOrSupersede(builder) }
             guard !Task.isCancelled else { return }
             switch outcome {
             case .superseded(let next):
                 batch.merge(next)
                 hub.publish(.building, changed: batch.reported)
-            case .finished(let result):
+            case .finished(var result):
+                if !closed.unknownWrites.isEmpty {
+                    // A save may be among them, so the build must run after them: with no
+                    // follow-up build coming, it runs again now, once; else the follow-up
+                    // (which then comes even if its own changes turn out to be none) does it.
+                    // Those the second run writes and has not written before come next, named.
+                    if !closed.passedOn && firstRun == nil {
+                        logger.info("running the build again: it wrote \(Self.list(closed.unknownWrites, paths)), not seen before")
+                        firstRun = result.duration
+                        continue
+                    } else if closed.passedOn {
+                        debouncer.addRerun()
+                    } else {
+                        for path in closed.unknownWrites.sorted() { debouncer.add(paths.relative(path)) }
+                    }
+                }
+                result.duration += firstRun ?? .zero
                 publish(result, for: batch, before: before)
                 return
             }
         }
+    }
+
+    /// Up to three paths, relative to the project, and how many more.
+    private static func list(_ files: Set<String>, _ paths: ProjectPaths) -> String {
+        let names = files.sorted().prefix(3).map(paths.relative).joined(separator: ", ")
+        return files.count > 3 ? names + " and \(files.count - 3) more" : names
+    }
+
+    /// What the build starts from: the served folder's snapshot plus the batch's own files.
+    private func baseline(_ snapshot: OutputTracker.Snapshot, _ batch: ChangeBatch) -> BuildWindow.Baseline {
+        var hashes = snapshot
+        for path in batch.paths {
+            let absolute = paths.absolute(path)
+            if hashes[absolute] == nil, let hash = outputs.contentHash(absolute) { hashes[absolute] = hash }
+        }
+        return BuildWindow.Baseline(hashes: hashes, servedFolder: paths.served)
     }
 
     /// Runs the build; with `--on-busy restart`, a batch that becomes due meanwhile stops it.
@@ -135,17 +173,9 @@ struct Pipeline: Sendable {
                 .built, changed: batch.reported, durationMs: milliseconds, outputs: changedOutputs,
                 diagnostics: found.isEmpty ? nil : found)
         } else {
-            outputs.buildFailed()
             hub.publish(
                 .error, changed: batch.reported, durationMs: milliseconds, exitCode: result.exitCode ?? -1,
                 output: result.output, diagnostics: found)
-        }
-    }
-
-    private func sendHeartbeats() async throws {
-        while true {
-            try await Task.sleep(for: hub.heartbeatInterval)
-            hub.sendHeartbeat()
         }
     }
 
@@ -153,16 +183,6 @@ struct Pipeline: Sendable {
     /// as URL paths; nil when anything may have changed.
     private func servedPaths(in batch: ChangeBatch) -> [String]? {
         guard !batch.everything else { return nil }
-        let prefix = servedFolder == "/" ? "/" : servedFolder + "/"
-        return batch.paths.compactMap { path in
-            let absolute = path.hasPrefix("/") ? path : projectFolder + "/" + path
-            return absolute.hasPrefix(prefix) ? "/" + absolute.dropFirst(prefix.count) : nil
-        }
-    }
-
-    /// A path relative to the project folder, or the absolute path when it lies outside.
-    private func relativePath(_ path: String) -> String {
-        let prefix = projectFolder.hasSuffix("/") ? projectFolder : projectFolder + "/"
-        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+        return batch.paths.compactMap { paths.urlPath(paths.absolute($0)) }
     }
 }

@@ -24,17 +24,17 @@ public struct WatchFilter: Sendable {
         roots: [String], rules: IgnoreRules, projectRules: IgnoreRules? = nil, projectFolder: String = "/",
         exempt: String? = nil, followSymlinks: Bool = true
     ) {
-        self.roots = roots.map(Self.trimmed)
+        self.roots = roots.map(FolderPath.trimmed)
         self.rules = rules
         self.projectRules = projectRules
-        self.projectFolder = Self.trimmed(projectFolder)
-        self.exempt = exempt.map(Self.trimmed)
+        self.projectFolder = FolderPath.trimmed(projectFolder)
+        self.exempt = exempt.map(FolderPath.trimmed)
         self.followSymlinks = followSymlinks
     }
 
     /// Reads `.gitignore` in `projectFolder`, if there is one.
     public static func gitignore(in projectFolder: String) -> IgnoreRules? {
-        let path = trimmed(projectFolder) + "/.gitignore"
+        let path = FolderPath.trimmed(projectFolder) + "/.gitignore"
         guard let bytes = FileBytes.read(path) else { return nil }
         return IgnoreRules(gitignore: String(decoding: bytes, as: UTF8.self))
     }
@@ -53,9 +53,5 @@ public struct WatchFilter: Sendable {
         guard let projectRules, FolderPath.contains(projectFolder, path) else { return false }
         if let exempt, FolderPath.contains(exempt, path) || FolderPath.contains(path, exempt) { return false }
         return projectRules.ignores(path.dropFirst(projectFolder.count), isDirectory: isDirectory)
-    }
-
-    private static func trimmed(_ path: String) -> String {
-        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
     }
 }
