@@ -83,7 +83,7 @@ struct SettingKey: Sendable {
             defaultValue: .int(30), check: atLeast(0, "seconds")),
         SettingKey(
             name: "output", kind: .paths,
-            help: "A folder the build writes (repeatable; default: ROOT when it lies inside a watched folder). Its writes during a build never trigger a build.",
+            help: "Declares a folder the build writes (repeatable): its changes during a build are the build's own. Without it, devserve learns what builds write.",
             valueName: "PATH"),
         SettingKey(
             name: "poll", kind: .int,
