@@ -10,6 +10,21 @@ import Testing
         #expect(error == "devserve: error: the folder to serve does not exist: /no/such/folder (with --build, the build may make it)\n")
     }
 
+    /// A file given where the folder to serve goes is named as a file, not as missing, whether
+    /// it comes from the command line or from devserve.toml (with the file's line).
+    @Test func aFileAsROOTIsNamedAsAFile() async throws {
+        let project = try FixtureCopy(files: ["page.html": "<p>hi</p>"])
+        defer { project.remove() }
+        let file = project.path + "/page.html"
+        let (status, error) = try await Devserve.runToEnd([file, "--port", "0"])
+        #expect(status == .exited(1))
+        #expect(error == "devserve: error: ROOT must be a folder, not a file: \(file)\n")
+        try project.write("devserve.toml", "root = \"page.html\"\nbuild = \"true\"\n")
+        let (fromFile, fileError) = try await Devserve.runToEnd(["--port", "0"], in: project.path)
+        #expect(fromFile == .exited(1))
+        #expect(fileError == "devserve: error: devserve.toml:1: root must be a folder, not a file: \(file)\n")
+    }
+
     @Test func aPortInUseIsNamed() async throws {
         let site = try FixtureCopy("site")
         defer { site.remove() }
@@ -107,18 +122,63 @@ import Testing
         defer { site.remove() }
         let bin = try site.sibling("bin")
         let record = bin + "/opened"
-        try "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '\(record)'\n".write(toFile: bin + "/xdg-open", atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin + "/xdg-open")
-        let path = bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        try await Devserve.run([site.path, "--port", "0", "--open"], environment: ["PATH": path]) { devserve in
+        try Self.stub(in: bin, "printf '%s\\n' \"$1\" >> '\(record)'")
+        try await Devserve.run([site.path, "--port", "0", "--open"], environment: ["PATH": Self.path(bin)]) { devserve in
             try await waitUntil("xdg-open to run") { FileManager.default.fileExists(atPath: record) }
             #expect(try String(contentsOfFile: record, encoding: .utf8) == devserve.url + "\n")
         }
-        // Without xdg-open at all: a warning, and devserve serves on.
-        let stderr = try await Devserve.run([site.path, "--port", "0", "--open"], environment: ["PATH": bin + "/nowhere"]) { devserve in
+    }
+
+    /// Without xdg-open, or when it finds no browser (it then prints a line per browser it tried,
+    /// seven in all), one short warning line, and devserve serves on.
+    @Test func aBrowserThatCannotBeOpenedIsOneShortWarning() async throws {
+        let site = try FixtureCopy("site")
+        defer { site.remove() }
+        let bin = try site.sibling("bin")
+        // What xdg-open 1.1 prints on a machine without a display or a text browser.
+        var complaints = ["www-browser", "links2", "elinks", "links", "lynx", "w3m"].map {
+            "echo '/usr/bin/xdg-open: 882: \($0): not found' >&2"
+        }
+        complaints.append("echo \"xdg-open: no method available for opening '$1'\" >&2; exit 3")
+        try Self.stub(in: bin, complaints.joined(separator: "\n"))
+        let failing = try await Self.warnings(site, path: Self.path(bin), in: bin)
+        #expect(failing.lines == [
+            "devserve: warning: could not open a browser (xdg-open failed: no method available for opening '\(failing.url)'); open \(failing.url) yourself"
+        ])
+        let missing = try await Self.warnings(site, path: bin + "/nowhere", in: bin)
+        #expect(missing.lines == [
+            "devserve: warning: could not open a browser (no xdg-open: install xdg-utils); open \(missing.url) yourself"
+        ])
+    }
+
+    /// Runs `devserve --open` with `path` as PATH until it has warned, then stops it; its URL and
+    /// the lines of its stderr (written to a file, to be read while it runs).
+    private static func warnings(_ site: FixtureCopy, path: String, in folder: String) async throws -> (url: String, lines: [String]) {
+        let log = folder + "/stderr-\(UUID().uuidString)"
+        let url = Locked("")
+        try await Devserve.run(
+            [site.path, "--port", "0", "--open"], launcher: ["/bin/sh", "-c", "exec \"$0\" \"$@\" 2>'\(log)'"],
+            environment: ["PATH": path]
+        ) { devserve in
+            url.set(devserve.url)
+            try await waitUntil("devserve warns") {
+                ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("could not open a browser")
+            }
             let response = try await RawConnection.get("/", port: devserve.port)
             #expect(response.status == 200)
         }
-        #expect(stderr.contains("--open: cannot run xdg-open"), "\(stderr)")
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        return (url.value, text.split(separator: "\n").map(String.init))
+    }
+
+    /// An executable `xdg-open` in `folder` that runs `script`.
+    private static func stub(in folder: String, _ script: String) throws {
+        try "#!/bin/sh\n\(script)\n".write(toFile: folder + "/xdg-open", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder + "/xdg-open")
+    }
+
+    /// `folder` first on PATH.
+    private static func path(_ folder: String) -> String {
+        folder + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
     }
 }

@@ -28,9 +28,13 @@ import Testing
                 try project.write("src/app.js", "let x = 1\n  BUILD_ERROR\n")
             }
             #expect(failed == .exited(1))
-            // Problems in the form editors parse, before the end line.
-            #expect(errorLines.suffix(2).first == "src/app.js:2:3: error: found BUILD_ERROR marker", "\(errorLines)")
+            // The build's output (all of it: two lines), whose problem line is in the form editors
+            // parse and so is not printed twice, then the end line.
+            let problem = "src/app.js:2:3: error: found BUILD_ERROR marker"
+            #expect(Array(errorLines.suffix(3).dropLast()) == [problem, "build failed: 1 error(s)"], "\(errorLines)")
+            #expect(errorLines.filter { $0 == problem }.count == 1, "\(errorLines)")
             #expect(errorLines.last?.hasPrefix("error in ") == true, "\(errorLines)")
+            #expect(errorLines.last?.hasSuffix("src/app.js changed · 1 error") == true, "\(errorLines)")
         }
     }
 
@@ -54,6 +58,44 @@ import Testing
             #expect(types.contains("error"), "\(types)")
             #expect(types.last == "built")
         }
+    }
+
+    /// A failed build that reports no problems in a form devserve reads: `events` shows the end
+    /// of its output, where it says what went wrong, and says how much it left out.
+    @Test func eventsShowTheEndOfAFailedBuildsOutput() async throws {
+        let project = try FixtureCopy(files: [
+            "src/page.txt": "one\n",
+            "build.sh": "i=1\nwhile [ $i -le 30 ]; do echo \"log line $i\"; i=$((i + 1)); done\necho 'it broke'\nexit 3\n",
+        ])
+        defer { project.remove() }
+        try await Devserve.run([
+            project.path + "/dist", "--port", "0", "--json", "--watch", project.path + "/src", "--build", "sh '\(project.path)/build.sh'",
+        ]) { devserve in
+            try await Self.waitForStatus("error", devserve.url)
+            let (status, lines, _) = try await Devserve.follow(["events", devserve.url, "--until", "error"]) {
+                try project.write("src/page.txt", "two\n")
+            }
+            #expect(status == .exited(1))
+            let tail = (12...30).map { "log line \($0)" } + ["it broke"]
+            let end = try #require(lines.last)
+            #expect(Array(lines.suffix(22).dropLast()) == ["… 11 earlier lines of output not shown (--json has them)"] + tail, "\(lines)")
+            #expect(end.hasPrefix("error in ") && end.contains(" (exit code 3) · "), "\(end)")
+            #expect(end.hasSuffix("src/page.txt changed · see the output above"), "\(end)")
+        }
+    }
+
+    /// `events`, `status` and `rebuild` take the same URL, --json and --timeout.
+    @Test func theRemoteCommandsShareTheirOptions() async throws {
+        try await RawConnection.withRefusingPort { port in
+            for command in [["events", "--until", "any"], ["status"], ["rebuild"]] {
+                let (status, _, error) = try await Devserve.output(command + ["http://127.0.0.1:\(port)/", "--json", "--timeout", "30"])
+                #expect(status == .exited(2), "\(command)")
+                #expect(error.hasPrefix("devserve: error: cannot reach devserve at http://127.0.0.1:\(port)/"), "\(command): \(error)")
+            }
+        }
+        let (status, _, error) = try await Devserve.output(["status", "--timeout", "0"])
+        #expect(status == .exited(1))
+        #expect(error == "devserve: error: --timeout must be more than 0 seconds, not 0\n")
     }
 
     /// Waits (bounded) until `devserve status URL --json` says `state`.

@@ -7,22 +7,21 @@ struct RebuildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild",
         abstract: "Ask a running devserve to build now (POST /__hmr/rebuild), and wait for the result.",
-        discussion: "Exit code 0 when the build succeeds, 1 when it fails, 2 when the server cannot be reached.")
+        discussion: """
+            A failed build is shown with the end of its output. Exit code 0 when the build \
+            succeeds, 1 when it fails, 2 when the server cannot be reached or --timeout passes.
+            """)
 
-    @Argument(help: "The devserve to ask (default: http://127.0.0.1:8080/, or the port of devserve.toml or PORT).")
-    var url: String?
-
-    @Flag(help: "Print one JSON object per line.")
-    var json = false
+    @OptionGroup var remote: RemoteOptions
 
     @Flag(name: .customLong("no-wait"), help: "Return once the build is asked for, without waiting for it.")
     var noWait = false
 
     func run() async throws {
-        let server = try remoteServer(url)
-        let reporter = Reporter(json: json, color: !json && isatty(1) != 0)
+        let server = remote.server()
+        let reporter = remote.reporter
         let noWait = self.noWait
-        let code = await withDeadline(nil) {
+        await remote.run(waitingFor: noWait ? "no answer" : "the build did not finish") {
             if noWait {
                 try await server.rebuild()
                 return 0
@@ -45,6 +44,5 @@ struct RebuildCommand: AsyncParsableCommand {
                 }
             }
         }
-        Foundation.exit(code)
     }
 }

@@ -15,36 +15,36 @@ struct ServeCommand: AsyncParsableCommand {
             devserve.toml in the current folder (or --config).
             """)
 
-    @Argument(help: SettingKey.help("root")) var root: String?
+    @Argument(Setting.root) var root: String?
     @Option(help: ArgumentHelp("A configuration file (default: devserve.toml in the current folder, if there is one).", valueName: "PATH"))
     var config: String?
-    @Option(help: SettingKey.help("port")) var port: Int?
-    @Option(help: SettingKey.help("host")) var host: String?
-    @Option(help: SettingKey.help("build")) var build: String?
-    @Option(help: SettingKey.help("watch")) var watch: [String] = []
-    @Option(help: SettingKey.help("ignore")) var ignore: [String] = []
-    @Option(help: SettingKey.help("debounce")) var debounce: Int?
-    @Option(help: SettingKey.help("debounce-max")) var debounceMax: Int?
-    @Option(help: SettingKey.help("on-busy")) var onBusy: String?
-    @Option(help: SettingKey.help("build-timeout")) var buildTimeout: Double?
-    @Option(help: SettingKey.help("hold-timeout")) var holdTimeout: Double?
-    @Option(help: SettingKey.help("output")) var output: [String] = []
-    @Option(help: SettingKey.help("poll")) var poll: Int?
-    @Flag(inversion: .prefixedNo, help: SettingKey.help("gitignore")) var gitignore: Bool?
-    @Option(help: SettingKey.help("heartbeat")) var heartbeat: Double?
-    @Flag(inversion: .prefixedNo, help: SettingKey.help("json")) var json: Bool?
-    @Flag(inversion: .prefixedNo, help: SettingKey.help("inject")) var inject: Bool?
-    @Option(name: .customLong("allowed-host"), help: SettingKey.help("allowed-host")) var allowedHosts: [String] = []
-    @Option(help: SettingKey.help("cors")) var cors: String?
-    @Flag(inversion: .prefixedNo, help: SettingKey.help("allow-dotfiles")) var allowDotfiles: Bool?
-    @Flag(inversion: .prefixedNo, help: SettingKey.help("follow-symlinks")) var followSymlinks: Bool?
-    @Option(help: SettingKey.help("max-clients")) var maxClients: Int?
-    @Option(help: SettingKey.help("request-timeout")) var requestTimeout: Double?
-    @Flag(inversion: .prefixedNo, help: SettingKey.help("spa")) var spa: Bool?
-    @Option(help: SettingKey.help("fallback")) var fallback: String?
-    @Option(help: SettingKey.help("proxy")) var proxy: [String] = []
-    @Option(help: SettingKey.help("editor")) var editor: String?
-    @Flag(inversion: .prefixedNo, help: SettingKey.help("open")) var open: Bool?
+    @Option(Setting.port) var port: Int?
+    @Option(Setting.host) var host: String?
+    @Option(Setting.build) var build: String?
+    @Option(Setting.watch) var watch: [String] = []
+    @Option(Setting.ignore) var ignore: [String] = []
+    @Option(Setting.debounce) var debounce: Int?
+    @Option(Setting.debounceMax) var debounceMax: Int?
+    @Option(Setting.onBusy) var onBusy: String?
+    @Option(Setting.buildTimeout) var buildTimeout: Double?
+    @Option(Setting.holdTimeout) var holdTimeout: Double?
+    @Option(Setting.output) var output: [String] = []
+    @Option(Setting.poll) var poll: Int?
+    @Flag(Setting.gitignore) var gitignore: Bool?
+    @Option(Setting.heartbeat) var heartbeat: Double?
+    @Flag(Setting.json) var json: Bool?
+    @Flag(Setting.inject) var inject: Bool?
+    @Option(Setting.allowedHost) var allowedHosts: [String] = []
+    @Option(Setting.cors) var cors: String?
+    @Flag(Setting.allowDotfiles) var allowDotfiles: Bool?
+    @Flag(Setting.followSymlinks) var followSymlinks: Bool?
+    @Option(Setting.maxClients) var maxClients: Int?
+    @Option(Setting.requestTimeout) var requestTimeout: Double?
+    @Flag(Setting.spa) var spa: Bool?
+    @Option(Setting.fallback) var fallback: String?
+    @Option(Setting.proxy) var proxy: [String] = []
+    @Option(Setting.editor) var editor: String?
+    @Flag(Setting.open) var open: Bool?
 
     func run() async throws {
         // The inotify handle first: libinotifytools uses select(), so its descriptor must stay
@@ -60,11 +60,11 @@ struct ServeCommand: AsyncParsableCommand {
             fail(error.description)
         }
 
-        let json = settings.bool("json")
+        let json = settings[Setting.json]
         LoggingSystem.bootstrap { _ in OneLineLogHandler() }
         let reporter = Reporter(json: json, color: !json && isatty(1) != 0, buildEchoed: !json)
         let logger = Logger(label: "devserve")
-        let openBrowser = settings.bool("open")
+        let openBrowser = settings[Setting.open]
         let server = DevServer(configuration: configuration, logger: logger) { url in
             reporter.listening(url)
             if openBrowser { await BrowserOpener.open(url, logger: logger) }
@@ -103,83 +103,51 @@ struct ServeCommand: AsyncParsableCommand {
         try Settings.load(config: config, current: current, environment: environment, flags: flagLayer(current: current))
     }
 
-    /// The flags given on the command line.
+    /// The flags given on the command line: one line per setting, each typed by its key (a
+    /// flag of the wrong type, or a misspelt key, does not compile; a test checks that no
+    /// setting is left out).
     private func flagLayer(current: String) -> Settings.Layer {
-        let paths = { (paths: [String]) in paths.map { ConfigFile.absolute($0, in: current) } }
-        let given: [(String, SettingValue?)] = [
-            ("root", root.map { .string(ConfigFile.absolute($0, in: current)) }),
-            ("port", port.map(SettingValue.int)),
-            ("host", host.map(SettingValue.string)),
-            ("build", build.map(SettingValue.string)),
-            ("watch", watch.isEmpty ? nil : .strings(paths(watch))),
-            ("ignore", ignore.isEmpty ? nil : .strings(ignore)),
-            ("debounce", debounce.map(SettingValue.int)),
-            ("debounce-max", debounceMax.map(SettingValue.int)),
-            ("on-busy", onBusy.map(SettingValue.string)),
-            ("build-timeout", buildTimeout.map(SettingValue.double)),
-            ("hold-timeout", holdTimeout.map(SettingValue.double)),
-            ("output", output.isEmpty ? nil : .strings(paths(output))),
-            ("poll", poll.map(SettingValue.int)),
-            ("gitignore", gitignore.map(SettingValue.bool)),
-            ("heartbeat", heartbeat.map(SettingValue.double)),
-            ("json", json.map(SettingValue.bool)),
-            ("inject", inject.map(SettingValue.bool)),
-            ("allowed-host", allowedHosts.isEmpty ? nil : .strings(allowedHosts)),
-            ("cors", cors.map(SettingValue.string)),
-            ("allow-dotfiles", allowDotfiles.map(SettingValue.bool)),
-            ("follow-symlinks", followSymlinks.map(SettingValue.bool)),
-            ("max-clients", maxClients.map(SettingValue.int)),
-            ("request-timeout", requestTimeout.map(SettingValue.double)),
-            ("spa", spa.map(SettingValue.bool)),
-            ("fallback", fallback.map(SettingValue.string)),
-            ("proxy", proxy.isEmpty ? nil : .strings(proxy)),
-            ("editor", editor.map(SettingValue.string)),
-            ("open", open.map(SettingValue.bool)),
-        ]
         var layer = Settings.Layer()
-        for case let (name, value?) in given { layer[name] = (value, .flag) }
+        layer.flag(Setting.root, root, current: current)
+        layer.flag(Setting.port, port, current: current)
+        layer.flag(Setting.host, host, current: current)
+        layer.flag(Setting.build, build, current: current)
+        layer.flag(Setting.watch, watch, current: current)
+        layer.flag(Setting.ignore, ignore, current: current)
+        layer.flag(Setting.debounce, debounce, current: current)
+        layer.flag(Setting.debounceMax, debounceMax, current: current)
+        layer.flag(Setting.onBusy, onBusy, current: current)
+        layer.flag(Setting.buildTimeout, buildTimeout, current: current)
+        layer.flag(Setting.holdTimeout, holdTimeout, current: current)
+        layer.flag(Setting.output, output, current: current)
+        layer.flag(Setting.poll, poll, current: current)
+        layer.flag(Setting.gitignore, gitignore, current: current)
+        layer.flag(Setting.heartbeat, heartbeat, current: current)
+        layer.flag(Setting.json, json, current: current)
+        layer.flag(Setting.inject, inject, current: current)
+        layer.flag(Setting.allowedHost, allowedHosts, current: current)
+        layer.flag(Setting.cors, cors, current: current)
+        layer.flag(Setting.allowDotfiles, allowDotfiles, current: current)
+        layer.flag(Setting.followSymlinks, followSymlinks, current: current)
+        layer.flag(Setting.maxClients, maxClients, current: current)
+        layer.flag(Setting.requestTimeout, requestTimeout, current: current)
+        layer.flag(Setting.spa, spa, current: current)
+        layer.flag(Setting.fallback, fallback, current: current)
+        layer.flag(Setting.proxy, proxy, current: current)
+        layer.flag(Setting.editor, editor, current: current)
+        layer.flag(Setting.open, open, current: current)
         return layer
     }
 
-    /// The engine's configuration for merged settings.
+    /// The engine's configuration for merged settings: each setting applied in turn (see
+    /// ``Setting``), then the one rule that joins two of them.
     static func configuration(from settings: Settings, current: String) throws(SettingError) -> DevServeConfiguration {
-        let build = settings.string("build")
-        if !settings.strings("output").isEmpty && build == nil {
+        var configuration = DevServeConfiguration(root: current, projectFolder: current)
+        for key in Setting.all { key.apply(settings, to: &configuration) }
+        if !settings[Setting.output].isEmpty && settings[Setting.build] == nil {
             throw SettingError("output names what build writes; give build (--build) too")
         }
-        let milliseconds = { (seconds: Double) in Duration.milliseconds(Int(seconds * 1000)) }
-        let root = settings.source("root") == nil ? current : settings.string("root")!
-        let watch = settings.strings("watch")
-        let output = settings.strings("output")
-        let fallback = settings.string("fallback") ?? (settings.bool("spa") ? "index.html" : nil)
-        return DevServeConfiguration(
-            root: root,
-            watchFolders: watch.isEmpty ? nil : watch,
-            projectFolder: current,
-            buildCommand: build,
-            ignore: settings.strings("ignore"),
-            host: settings.string("host")!,
-            port: settings.int("port")!,
-            debounce: .milliseconds(settings.int("debounce")!),
-            debounceMax: .milliseconds(settings.int("debounce-max")!),
-            onBusy: BusyPolicy(rawValue: settings.string("on-busy")!)!,
-            buildTimeout: settings.double("build-timeout").map(milliseconds),
-            holdTimeout: milliseconds(settings.double("hold-timeout")!),
-            outputFolders: output.isEmpty ? nil : output,
-            poll: settings.int("poll").map { .milliseconds($0) },
-            useGitignore: settings.bool("gitignore"),
-            heartbeat: milliseconds(settings.double("heartbeat")!),
-            injectClient: settings.bool("inject"),
-            buildEcho: settings.bool("json") ? .standardError : .standardOutput,
-            allowedHosts: settings.strings("allowed-host"),
-            corsOrigin: settings.string("cors"),
-            allowDotfiles: settings.bool("allow-dotfiles"),
-            followSymlinks: settings.bool("follow-symlinks"),
-            maxClients: settings.int("max-clients")!,
-            requestTimeout: milliseconds(settings.double("request-timeout")!),
-            fallbackPage: fallback,
-            proxies: settings.strings("proxy").compactMap { try? ProxyRoute(parsing: $0) },
-            editorCommand: settings.string("editor") ?? EditorCommand.fromEnvironment(ProcessInfo.processInfo.environment))
+        return configuration
     }
 }
 

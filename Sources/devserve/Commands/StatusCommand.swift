@@ -10,28 +10,26 @@ struct StatusCommand: AsyncParsableCommand {
         discussion: """
             Exit code 0 when the last build succeeded or one is running, 1 when the last build \
             failed (its problems are printed as file:line:col: severity: message), 2 when the \
-            server cannot be reached.
+            server cannot be reached or --timeout passes. With --json, the status object as the \
+            server sends it.
             """)
 
-    @Argument(help: "The devserve to ask (default: http://127.0.0.1:8080/, or the port of devserve.toml or PORT).")
-    var url: String?
-
-    @Flag(help: "Print the status as JSON.")
-    var json = false
+    @OptionGroup var remote: RemoteOptions
 
     func run() async throws {
-        let server = try remoteServer(url)
-        let code = await withDeadline(nil) {
+        let server = remote.server()
+        let reporter = remote.reporter
+        let json = remote.json
+        await remote.run(waitingFor: "no answer") {
             let text = try await server.status()
             let status = RemoteStatus(json: text)
             if json {
                 print(text)
             } else {
-                Reporter(json: false, color: isatty(1) != 0).status(status)
+                reporter.status(status)
             }
             return status.state == "error" ? 1 : 0
         }
-        Foundation.exit(code)
     }
 }
 

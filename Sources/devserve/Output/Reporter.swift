@@ -16,9 +16,14 @@ import Foundation
 struct Reporter: Sendable {
     let json: Bool
     let color: Bool
-    /// Whether the build's output was echoed on the same stdout (`devserve serve`): problems it
-    /// printed in the `file:line:col` form already are then not printed again.
+    /// Whether the build's output was echoed on the same stdout as it ran (`devserve serve`).
+    /// When it was not (`devserve events`, `rebuild`: the build ran in another process), an
+    /// `error` shows the end of its output, which is where a build says what went wrong. Either
+    /// way, problems already printed in the `file:line:col` form are not printed again.
     var buildEchoed = false
+
+    /// How many of the last lines of a failed build's output are shown when it was not echoed.
+    static let outputTailLines = 20
 
     func listening(_ url: String) {
         emit(json ? #"{"type":"listening","url":"\#(url)"}"# : url)
@@ -98,15 +103,35 @@ struct Reporter: Sendable {
             return diagnostics.map(\.formatted) + [end.joined(separator: " · ")]
         case .error:
             let diagnostics = event.diagnostics ?? []
-            // A problem the build already printed in this exact form is not printed twice.
-            let printed = buildEchoed ? Set((event.output ?? "").split(separator: "\n").map { Self.plain(String($0)) }) : []
+            let output = Self.lines(of: event.output ?? "")
+            let tail = buildEchoed ? [] : tailLines(of: output)
+            // A problem the build already printed in this exact form, above, is not printed twice.
+            let printed = Set((buildEchoed ? output : tail).map(Self.plain))
             let problems = diagnostics.map(\.formatted).filter { !printed.contains($0) }
-            let summary = diagnostics.isEmpty ? "see the output above" : Self.count(diagnostics)
+            let summary = !diagnostics.isEmpty ? Self.count(diagnostics) : output.isEmpty ? "no output" : "see the output above"
             let end = ["error" + took + " " + paint("(exit code \(event.exitCode ?? -1))", 31), changed, paint(summary, 31)]
-            return problems + [end.joined(separator: " · ")]
+            return tail + problems + [end.joined(separator: " · ")]
         case .custom:
             return []
         }
+    }
+
+    /// The last ``outputTailLines`` lines of a build's output, after a line that says how many
+    /// are left out; without colour codes unless this prints in colour.
+    private func tailLines(of lines: [String]) -> [String] {
+        let shown = lines.suffix(Self.outputTailLines).map { color ? $0 : Self.withoutEscapes($0) }
+        let cut = lines.count - shown.count
+        guard cut > 0 else { return shown }
+        return ["… \(cut) earlier line\(cut == 1 ? "" : "s") of output not shown (--json has them)"] + shown
+    }
+
+    /// The lines of a build's output, without line ends and without the empty lines at its end.
+    private static func lines(of output: String) -> [String] {
+        var lines = output.split(separator: "\n", omittingEmptySubsequences: false).map {
+            String($0.hasSuffix("\r") ? $0.dropLast() : $0)
+        }
+        while lines.last?.allSatisfy(\.isWhitespace) == true { lines.removeLast() }
+        return lines
     }
 
     /// `2 errors, 1 warning`.
@@ -129,10 +154,14 @@ struct Reporter: Sendable {
         }
     }
 
-    /// A line without its ANSI escape sequences.
+    /// A line without its ANSI escape sequences and surrounding blanks, for comparing.
     private static func plain(_ line: String) -> String {
+        withoutEscapes(line).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// A line without its ANSI escape sequences (colours), which a pipe or a file should not get.
+    private static func withoutEscapes(_ line: String) -> String {
         line.replacingOccurrences(of: "\u{1B}\\[[0-9;]*[A-Za-z]", with: "", options: .regularExpression)
-            .trimmingCharacters(in: .whitespaces)
     }
 
     private func paint(_ text: String, _ code: Int) -> String {

@@ -22,9 +22,9 @@ struct RemoteServer: Sendable {
             url = "http://\(host.contains(":") ? "[\(host)]" : host)\(port)/"
         } else {
             let settings = try Settings.load(config: nil, current: current, environment: environment)
-            var host = settings.string("host")!
+            var host = settings[Setting.host]
             if host == "0.0.0.0" || host == "::" { host = "127.0.0.1" }
-            url = "http://\(host.contains(":") ? "[\(host)]" : host):\(settings.int("port")!)/"
+            url = "http://\(host.contains(":") ? "[\(host)]" : host):\(settings[Setting.port])/"
         }
     }
 

@@ -6,7 +6,7 @@ import TOMLKit
 /// ```toml
 /// root = "public"
 /// build = "make"
-/// watch = ["src"]
+/// watch = ["src"]          # or watch = "src": one string is a list of one
 /// spa = true
 ///
 /// [proxy]
@@ -14,8 +14,9 @@ import TOMLKit
 /// ```
 ///
 /// `proxy` is a list of `"PREFIX=URL"` strings or a table of prefix = URL. Relative paths are
-/// resolved from the file's folder. An unknown key, a value of the wrong type or a bad value
-/// is a one-line error naming the file, the line and the key.
+/// resolved from the file's folder. Every mistake, a syntax error included, is one line that
+/// names the file, the line and the key, and says what the key takes:
+/// `devserve.toml:3: spa: expected true or false, got yes`.
 struct ConfigFile {
     /// The name looked for in the current folder.
     static let defaultName = "devserve.toml"
@@ -25,6 +26,8 @@ struct ConfigFile {
     /// Its folder, absolute: relative paths in the file start there.
     let folder: String
     let text: String
+    /// The text by lines, for the line numbers TOMLKit's tables do not keep.
+    private let lines: ConfigText
 
     /// Reads the file at `path` (absolute), named `displayPath` in messages.
     init(path: String, displayPath: String) throws(SettingError) {
@@ -39,6 +42,7 @@ struct ConfigFile {
         self.text = text
         self.displayPath = displayPath
         self.folder = folder
+        self.lines = ConfigText(text)
     }
 
     /// The settings the file gives, each with its line.
@@ -47,26 +51,27 @@ struct ConfigFile {
         do {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
-            throw SettingError("\(displayPath):\(error.source.begin.line): \(error.description)")
+            throw syntaxError(error)
         } catch {
             throw SettingError("\(displayPath): \(error)")
         }
         var layer = Settings.Layer()
-        for name in table.keys {
+        // In the order of the lines, so that the first mistake is the one reported.
+        for name in table.keys.sorted(by: { (line(of: $0), $0) < (line(of: $1), $1) }) {
             let line = self.line(of: name)
-            guard let key = SettingKey.all.first(where: { $0.name == name }), let raw = table[name] else {
-                let hint = Self.closest(to: name).map { " (did you mean \($0)?)" } ?? ""
-                throw SettingError("\(displayPath):\(line): unknown key \"\(name)\"\(hint)")
+            guard let key = Setting.named(name), let raw = table[name] else {
+                throw unknownKey(name, line: line)
             }
-            let value = try convert(raw, for: key, line: line)
-            layer[name] = (value, .file(displayPath, line: line))
+            var value = try convert(raw, for: key, line: line)
+            if key.resolvesPaths { value = value.resolvingPaths(in: folder) }
+            layer.set(key, value: value, from: .file(displayPath, line: line))
         }
         return layer
     }
 
-    private func convert(_ raw: any TOMLValueConvertible, for key: SettingKey, line: Int) throws(SettingError) -> SettingValue {
-        let wrongType = SettingError(
-            "\(displayPath):\(line): \(key.name) must be \(key.kind.expected), not \(Self.describe(raw))")
+    /// The value of `raw` as `key` takes it, or the error that names the line and the key.
+    private func convert(_ raw: any TOMLValueConvertible, for key: any AnySettingKey, line: Int) throws(SettingError) -> SettingValue {
+        let wrongType = SettingError("\(displayPath):\(line): \(key.name): expected \(key.expected), got \(Self.describe(raw))")
         switch key.kind {
         case .int:
             guard raw.type == .int, let value = raw.int else { throw wrongType }
@@ -81,41 +86,117 @@ struct ConfigFile {
         case .string:
             guard raw.type == .string, let value = raw.string else { throw wrongType }
             return .string(value)
-        case .path:
-            guard raw.type == .string, let value = raw.string else { throw wrongType }
-            return .string(Self.absolute(value, in: folder))
-        case .strings, .paths:
-            if key.name == "proxy", raw.type == .table, let routes = raw.table {
-                // [proxy] "/api" = "http://…": each entry is one PREFIX=URL.
-                return .strings(try routes.keys.sorted().map { prefix throws(SettingError) in
-                    guard let url = routes[prefix]?.string else {
-                        throw SettingError("\(displayPath):\(self.line(of: prefix)): proxy \(prefix) must be a URL string")
+        case .strings:
+            if let entry = key.tableEntry, raw.type == .table, let pairs = raw.table {
+                // [proxy] "/api" = "http://…": each entry is one KEY=VALUE.
+                return .strings(try pairs.keys.sorted().map { name throws(SettingError) in
+                    guard let value = pairs[name], value.type == .string, let text = value.string else {
+                        let line = lines.line(of: name, inTable: key.name)
+                        let got = pairs[name].map(Self.describe) ?? "nothing"
+                        throw SettingError("\(displayPath):\(line): \(key.name).\(SettingValue.quoted(name)): expected \(entry), got \(got)")
                     }
-                    return "\(prefix)=\(url)"
+                    return "\(name)=\(text)"
                 })
             }
+            // One string is a list of one: `watch = "src"` is `watch = ["src"]`.
+            if raw.type == .string, let value = raw.string { return .strings([value]) }
             guard raw.type == .array, let array = raw.array else { throw wrongType }
             var strings: [String] = []
             for element in array {
-                guard element.type == .string, let value = element.string else { throw wrongType }
-                strings.append(key.kind == .paths ? Self.absolute(value, in: folder) : value)
+                guard element.type == .string, let value = element.string else {
+                    throw SettingError(
+                        "\(displayPath):\(line): \(key.name): expected \(key.expected), got \(Self.describe(element)) in the list")
+                }
+                strings.append(value)
             }
             return .strings(strings)
         }
     }
 
-    /// The first line that sets `key` (`key =`, `"key" =`, or the `[key]` table header); 1 when
-    /// none is found.
-    func line(of key: String) -> Int {
-        let escaped = NSRegularExpression.escapedPattern(for: key)
-        let pattern = #"^\s*(?:"\#(escaped)"|'\#(escaped)'|\#(escaped))\s*=|^\s*\[\s*"?\#(escaped)"?\s*\]"#
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { return 1 }
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = String(line)
-            if regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil { return index + 1 }
-        }
-        return 1
+    /// The first line that sets `key` at the top of the file (or opens the table `[key]`).
+    func line(of key: String) -> Int { lines.line(of: key) }
+
+    private func unknownKey(_ name: String, line: Int) -> SettingError {
+        let hint = Self.closest(to: name).map { " (did you mean \($0)?)" } ?? ""
+        return SettingError("\(displayPath):\(line): unknown key \"\(name)\"\(hint)")
     }
+
+    // MARK: Syntax errors
+
+    /// A TOML syntax error as one line that names the key and what it takes. toml++ reports
+    /// the position and its own state ("Error while parsing value: could not determine value
+    /// type"); the key is the one whose value holds the position (on its line, or an earlier
+    /// one for a list that spans lines), and its setting says what it takes. The parser's
+    /// reason is kept, in brackets, where it says more than the type (`leading zeroes are
+    /// prohibited`, `unknown escape sequence '\q'`).
+    private func syntaxError(_ error: TOMLParseError) -> SettingError {
+        let number = max(1, min(error.source.begin.line, max(lines.lines.count, 1)))
+        let (scope, reason) = Self.split(error.description)
+        let context = lines.context(ofLine: number)
+        let statement: (assignment: ConfigText.Assignment, line: Int, continued: Bool)
+        if let open = context.continuing {
+            statement = (open.assignment, open.line, true)
+        } else if let assignment = lines.assignment(onLine: number) {
+            statement = (assignment, number, false)
+        } else {
+            let code = lines.code(ofLine: number)
+            if code.hasPrefix("[") {
+                return SettingError("\(displayPath):\(number): expected a table header such as [proxy], got \(code)")
+            }
+            if code.isEmpty {
+                return SettingError("\(displayPath):\(number):\(error.source.begin.column): not valid TOML: \(reason)")
+            }
+            return SettingError("\(displayPath):\(number): expected key = value, got \(code)")
+        }
+        let key = statement.assignment.key
+        // Which setting, and what it takes: a key at the top, or an entry of a table setting.
+        let label: String
+        let expected: String
+        if let table = context.table {
+            guard let setting = Setting.named(table.name) else { return unknownKey(table.name, line: table.line) }
+            guard let entry = setting.tableEntry else {
+                return SettingError("\(displayPath):\(table.line): \(setting.name): expected \(setting.expected), got a table")
+            }
+            label = "\(setting.name).\(SettingValue.quoted(key))"
+            expected = entry
+        } else {
+            guard let setting = Setting.named(key) else { return unknownKey(key, line: statement.line) }
+            label = setting.name
+            expected = setting.expected
+        }
+        if reason.hasPrefix("cannot redefine") {
+            let first = lines.line(of: key, inTable: context.table?.name)
+            return SettingError("\(displayPath):\(number): \(label) is set twice" + (first < number ? " (first on line \(first))" : ""))
+        }
+        // What is there: the value on the key's line, or the line of a list that is wrong.
+        var got = statement.continued ? lines.code(ofLine: number) : statement.assignment.value
+        if statement.continued, got.hasSuffix(",") { got = String(got.dropLast()).trimmingCharacters(in: .whitespaces) }
+        let detail: String? =
+            if !statement.continued && statement.assignment.openString {
+                "the string is not closed"
+            } else if reason.hasPrefix("encountered end-of-file") {
+                statement.continued || statement.assignment.depth > 0 ? "the list is not closed" : "the file ends inside the value"
+            } else if ["value", "boolean", "key-value pair", "root table"].contains(scope) {
+                // Only says that the text is no value, or not the one expected: the message does.
+                nil
+            } else {
+                reason
+            }
+        return SettingError(
+            "\(displayPath):\(number): \(label): expected \(expected), got \(got.isEmpty ? "nothing" : got)"
+                + (detail.map { " (\($0))" } ?? ""))
+    }
+
+    /// toml++'s "Error while parsing SCOPE: REASON", as its scope and reason.
+    private static func split(_ description: String) -> (scope: String, reason: String) {
+        let prefix = "Error while parsing "
+        guard description.hasPrefix(prefix), let colon = description.range(of: ": ") else { return ("", description) }
+        let scope = String(description[description.index(description.startIndex, offsetBy: prefix.count)..<colon.lowerBound])
+        let reason = String(description[colon.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
+        return (scope, reason)
+    }
+
+    // MARK: Helpers
 
     private static func describe(_ raw: any TOMLValueConvertible) -> String {
         switch raw.type {
@@ -131,7 +212,7 @@ struct ConfigFile {
 
     /// The known key nearest to a misspelt one, when it is close.
     private static func closest(to name: String) -> String? {
-        let scored = SettingKey.all.map { ($0.name, distance($0.name, name)) }.min { $0.1 < $1.1 }
+        let scored = Setting.all.map { ($0.name, distance($0.name, name)) }.min { $0.1 < $1.1 }
         guard let (best, score) = scored, score <= max(2, name.count / 3) else { return nil }
         return best
     }

@@ -29,6 +29,16 @@ enum SettingValue: Equatable, Sendable {
     var bool: Bool? { if case .bool(let value) = self { value } else { nil } }
     var strings: [String]? { if case .strings(let values) = self { values } else { nil } }
 
+    /// The value with its relative paths made absolute from `folder` (for settings that hold
+    /// paths: relative to the current folder for flags, to the file's folder in `devserve.toml`).
+    func resolvingPaths(in folder: String) -> SettingValue {
+        switch self {
+        case .string(let path): .string(ConfigFile.absolute(path, in: folder))
+        case .strings(let paths): .strings(paths.map { ConfigFile.absolute($0, in: folder) })
+        default: self
+        }
+    }
+
     /// A TOML basic string: quotes, backslashes and control characters escaped.
     static func quoted(_ text: String) -> String {
         var out = "\""
@@ -56,13 +66,18 @@ enum SettingSource: Equatable, Sendable {
     /// A line of a configuration file, named as the user gave it.
     case file(String, line: Int)
 
-    /// `--port`, `PORT`, or `devserve.toml:3: port`.
-    func label(for key: String) -> String {
+    /// `--port`, `ROOT`, `PORT`, or `devserve.toml:3: port`.
+    func label(for key: any AnySettingKey) -> String {
         switch self {
-        case .flag: "--\(key)"
+        case .flag: key.flagLabel
         case .environment(let name): name
-        case .file(let path, let line): "\(path):\(line): \(key)"
+        case .file(let path, let line): "\(path):\(line): \(key.name)"
         }
+    }
+
+    /// The line of the file that gave the value; nil for flags and variables.
+    var line: Int? {
+        if case .file(_, let line) = self { line } else { nil }
     }
 }
 
