@@ -117,7 +117,7 @@ import Testing
                 // Each message arrives before the next is even sent.
                 for number in 1...3 {
                     feed.send("message \(number)")
-                    let event = try await events.expect("message", within: .seconds(5))
+                    let event = try await events.expect("message", within: .seconds(30))
                     #expect(event.data == "message \(number)")
                 }
             }

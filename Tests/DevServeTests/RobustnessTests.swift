@@ -9,14 +9,22 @@ import Glibc
 /// Staying up: malformed and random requests, slow clients, the client limit, and thousands of
 /// connections, all against the real server over raw sockets.
 @Suite(.timeLimit(.minutes(3))) struct RobustnessTests {
-    /// The server still answers a plain request, quickly.
+    /// The server still answers a plain request (waited for, up to a bound far above any
+    /// answer time: how fast it answers is measured in `Benchmarks/`, not here).
     static func expectServing(_ server: TestServer, _ context: String) async throws {
         try await expectServing(port: server.port, context)
     }
 
     static func expectServing(port: Int, _ context: String) async throws {
-        let response = try await RawConnection.get("/index.html", port: port)
-        #expect(response.status == 200, "the server stopped serving after \(context)")
+        let response = try await plainRequest(port: port)
+        #expect(response.status == 200, "the server stopped serving after \(context): \(response.text.prefix(200).debugDescription)")
+    }
+
+    /// `GET /index.html` with `Connection: close` on a new connection; the answer, read until
+    /// the server closes (at most 60 s).
+    static func plainRequest(port: Int) async throws -> RawResponse {
+        let request = "GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n"
+        return try await RawConnection.exchange(Array(request.utf8), port: port, timeout: .seconds(60))
     }
 
     @Test func malformedRequestsGet4xxAndTheServerGoesOn() async throws {
@@ -45,13 +53,13 @@ import Glibc
                 ("binary", String(decoding: (0..<512).map { UInt8($0 % 256) }, as: UTF8.self)),
             ]
             for (name, request) in cases {
-                let response = try await server.raw(request, timeout: .seconds(10))
+                let response = try await server.raw(request, timeout: .seconds(30))
                 if let status = response.status {
                     #expect((400..<500).contains(status), "\(name) answered \(status)")
                 } else {
                     #expect(response.closed, "\(name): no answer and the connection stayed open")
                 }
-                #expect(response.closed, "\(name): the connection was not closed")
+                #expect(response.closed, "\(name): the connection was never closed (waited 30 s)")
             }
             // The original file was not changed by PUT.
             #expect(try await server.rawGet("/index.html").body.contains("<html"))
@@ -90,8 +98,8 @@ import Glibc
                     }
                     if index >= 8 { answers += try await group.next() != nil ? 1 : 0 }
                     group.addTask {
-                        let response = try await server.raw(request, timeout: .seconds(10))
-                        #expect(response.closed, "request \(index) left the connection open: \(String(decoding: request, as: UTF8.self).debugDescription)")
+                        let response = try await server.raw(request, timeout: .seconds(30))
+                        #expect(response.closed, "request \(index) left the connection open (waited 30 s): \(String(decoding: request, as: UTF8.self).debugDescription)")
                         #expect(!response.text.contains("TOP SECRET"), "request \(index) leaked a secret")
                         if let status = response.status {
                             #expect(status < 500, "request \(index) answered \(status): \(String(decoding: request, as: UTF8.self).debugDescription)")
@@ -106,43 +114,86 @@ import Glibc
         }
     }
 
+    /// Slow clients are cut off, and the others are served meanwhile. No figure: how soon a slow
+    /// client is cut off (the request timeout) and how fast the others are answered depend on the
+    /// machine's load; `slowClientsDoNotHoldUpOthers` checks the order of events instead.
     @Test func slowClientsAreCutOffWithoutStoppingOthers() async throws {
         try await TestServer.withSite({ $0.requestTimeout = .seconds(1) }) { server, _ in
-            let request = Array("GET /index.html HTTP/1.1\r\nHost: localhost\r\nX-Padding: \(String(repeating: "p", count: 200))\r\n\r\n".utf8)
-            let clock = ContinuousClock()
+            // About 650 bytes, a byte every 100 ms or more: a full request takes at least 65 s,
+            // far longer than the 1 s request timeout, however loaded the machine.
+            let request = Array("GET /index.html HTTP/1.1\r\nHost: localhost\r\nX-Padding: \(String(repeating: "p", count: 600))\r\n\r\n".utf8)
             try await withThrowingTaskGroup(of: Void.self) { group in
-                // Twenty clients trickle their headers a byte every 100 ms (a full request would take 25 s).
-                for _ in 0..<20 {
+                // Twenty clients trickle their headers.
+                for index in 0..<20 {
                     group.addTask {
                         let connection = try RawConnection(port: server.port)
-                        let start = clock.now
                         var cutOff = false
                         for byte in request {
                             guard await connection.send([byte]) else { cutOff = true; break }
                             let (_, closed) = await connection.read(timeout: .milliseconds(100))
                             if closed { cutOff = true; break }
                         }
-                        #expect(cutOff, "a client trickling its headers was never cut off")
-                        #expect(clock.now - start < .seconds(6), "cut off only after \(clock.now - start)")
+                        #expect(cutOff, "slow client \(index) trickling its headers was never cut off: it sent its whole request")
                     }
                 }
                 // A client that promises a body and never sends it.
                 group.addTask {
                     let connection = try RawConnection(port: server.port)
                     _ = await connection.send("POST /index.html HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\nabc")
-                    let (_, closed) = await connection.read(timeout: .seconds(6))
-                    #expect(closed, "a client that never sent its body was not cut off")
+                    let (_, closed) = await connection.read(timeout: .seconds(60))
+                    #expect(closed, "a client that never sent its body was never cut off (waited 60 s)")
                 }
                 // Meanwhile everyone else is served.
                 group.addTask {
-                    for _ in 0..<20 {
-                        let start = clock.now
-                        try await Self.expectServing(server, "slow clients")
-                        #expect(clock.now - start < .seconds(2), "a normal request waited \(clock.now - start) behind slow clients")
-                    }
+                    for _ in 0..<20 { try await Self.expectServing(server, "slow clients") }
                 }
                 try await group.waitForAll()
             }
+        }
+    }
+
+    /// Slow clients hold no one up: while twenty clients are in the middle of their headers
+    /// (sending a byte now and then), normal requests are answered, and each answer comes while
+    /// every slow connection is still open and unanswered. The request timeout is far longer
+    /// than the test can run (the suite's time limit), so no slow client is ever cut off to
+    /// make room: a server that served connections in turn, or gave each a worker until its
+    /// request was complete, would answer no normal request while they are connected.
+    @Test func slowClientsDoNotHoldUpOthers() async throws {
+        try await TestServer.withSite({ $0.requestTimeout = .seconds(3600) }) { server, _ in
+            let request = Array("GET /index.html HTTP/1.1\r\nHost: localhost\r\nX-Padding: \(String(repeating: "p", count: 200))\r\n\r\n".utf8)
+            let requestLine = Array("GET /index.html HTTP/1.1\r\n".utf8).count
+            let rounds = 20  // one more header byte per slow client per round: never the whole request
+            #expect(requestLine + rounds < request.count - 4)
+            var slow = [RawConnection]()
+            for index in 0..<20 {
+                let connection = try RawConnection(port: server.port)
+                #expect(await connection.send(Array(request[..<requestLine])), "slow client \(index) could not send its request line")
+                slow.append(connection)
+            }
+            for round in 0..<rounds {
+                for (index, connection) in slow.enumerated() {
+                    #expect(await connection.send([request[requestLine + round]]), "slow client \(index) was cut off before round \(round)")
+                }
+                let response = try await Self.plainRequest(port: server.port)
+                try #require(
+                    response.status == 200,
+                    "normal request \(round) got no answer while 20 slow clients were connected (waited 60 s): \(response.text.prefix(200).debugDescription)")
+                // At the moment that answer came, every slow client was still connected and
+                // waiting: the answer did not wait for them to be cut off.
+                let ended = await withTaskGroup(of: Int?.self, returning: [Int].self) { probes in
+                    for (index, connection) in slow.enumerated() {
+                        probes.addTask {
+                            let (bytes, closed) = await connection.read(timeout: .milliseconds(20))
+                            return closed || !bytes.isEmpty ? index : nil
+                        }
+                    }
+                    var found: [Int] = []
+                    for await index in probes { if let index { found.append(index) } }
+                    return found.sorted()
+                }
+                try #require(ended.isEmpty, "slow clients \(ended) were answered or cut off by the time normal request \(round) was answered")
+            }
+            slow.removeAll()  // closes them, before the server stops
         }
     }
 
