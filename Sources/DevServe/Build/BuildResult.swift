@@ -2,8 +2,8 @@
 public struct BuildResult: Sendable, Equatable {
     /// The exit code, or `nil` when the build was killed by a signal or could not start.
     public var exitCode: Int32?
-    /// Standard output and standard error, interleaved as written (capped, see
-    /// ``ShellBuildRunner/outputLimit``).
+    /// Standard output and standard error, interleaved as written (its head and tail, see
+    /// ``KeptOutput``).
     public var output: String
     /// How long the build ran.
     public var duration: Duration

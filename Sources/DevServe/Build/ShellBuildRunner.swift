@@ -9,8 +9,8 @@ import Glibc
 ///
 /// The build runs in a session (and process group) of its own, so stopping devserve — or
 /// cancelling the build — terminates the shell and everything it started: `SIGTERM` to the whole
-/// group, then `SIGKILL` after a grace period. Output is echoed as it arrives and captured for the
-/// `error` event.
+/// group, then `SIGKILL` after a grace period. Output is echoed as it arrives and kept for the
+/// `error` event: its first 256 KiB and its last 768 KiB (``KeptOutput``).
 public struct ShellBuildRunner: BuildRunner {
     /// Where build output is echoed while it runs.
     public enum Echo: Sendable {
@@ -24,9 +24,6 @@ public struct ShellBuildRunner: BuildRunner {
             }
         }
     }
-
-    /// Output kept for the `error` event; the rest is dropped with a note.
-    public static let outputLimit = 1 << 20
 
     /// The shell command (`/bin/sh -c`).
     public let command: String
@@ -102,8 +99,7 @@ public struct ShellBuildRunner: BuildRunner {
                     return Captured()
                 }
             }
-            var output = String(decoding: result.closureResult.bytes, as: UTF8.self)
-            if result.closureResult.truncated { output += "\n[devserve: output truncated after \(Self.outputLimit) bytes]\n" }
+            var output = result.closureResult.output.text
             let exitCode: Int32? =
                 switch result.terminationStatus {
                 case .exited(let code): code
@@ -131,20 +127,17 @@ public struct ShellBuildRunner: BuildRunner {
 
     /// Output kept from a build.
     private struct Captured: Sendable {
-        var bytes: [UInt8] = []
-        var truncated = false
+        var output = KeptOutput()
         var timedOut = false
     }
 
-    /// Reads the build's output to its end, echoing it and keeping up to ``outputLimit`` bytes.
+    /// Reads the build's output to its end, echoing it and keeping its head and tail.
     private static func capture(_ output: SubprocessOutputSequence, echo: Int32?) async throws -> Captured {
         var captured = Captured()
         for try await chunk in output {
             chunk.withUnsafeBytes { bytes in
                 if let echo { _ = write(echo, bytes.baseAddress, bytes.count) }
-                let room = outputLimit - captured.bytes.count
-                if bytes.count > room { captured.truncated = true }
-                captured.bytes.append(contentsOf: bytes.prefix(max(room, 0)))
+                captured.output.append(bytes)
             }
         }
         return captured

@@ -25,6 +25,20 @@ public struct BuildStatus: Sendable, Encodable, Equatable {
         }
     }
 
+    /// The status with at most the last `limit` bytes of the failed build's output (cut at a line
+    /// start, after a line saying how much was left out).
+    func withOutputTail(_ limit: Int) -> BuildStatus {
+        guard var failed = error, let output = failed.output, output.utf8.count > limit else { return self }
+        var tail = output.utf8.suffix(limit)
+        if let newline = tail.firstIndex(of: UInt8(ascii: "\n")) { tail = tail[tail.index(after: newline)...] }
+        let left = output.utf8.count - tail.count
+        failed.output = "[devserve: the first \(left) bytes of the output are left out here; /__hmr/status has them]\n"
+            + String(decoding: tail, as: UTF8.self)
+        var status = self
+        status.error = failed
+        return status
+    }
+
     private enum CodingKeys: String, CodingKey { case status, changed, error }
 
     /// Encodes `error` as `null` when there is none.

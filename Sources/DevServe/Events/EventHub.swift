@@ -18,6 +18,9 @@ public final class EventHub: Sendable {
     public let historyLimit: Int
     /// The reconnection delay suggested to browsers (`retry:`), in milliseconds.
     public static let retryMilliseconds = 1000
+    /// At most this much of a failed build's output rides in `hello` (its tail): every new tab
+    /// gets a `hello`, and a long log made it megabytes. `GET /__hmr/status` has all of it.
+    public static let helloOutputLimit = 16 << 10
     /// Clients connected at once; past it, `/__hmr` answers 503.
     public let maxClients: Int
 
@@ -147,22 +150,25 @@ public final class EventHub: Sendable {
     }
 
     /// Adds a `/__hmr` client. Call it on the client's event loop, then write the response head
-    /// at once: the client is sent `retry:` and `hello` (or the events it missed, when
+    /// at once: the client is sent `hello` with `retry:` (or the events it missed, when
     /// `lastEventID` names one still in the history) right after the head, then every event.
     /// Returns the client's token for ``remove(_:)``, or nil when ``maxClients`` are connected.
     func connect(_ connection: some EventStreamClient, lastEventID: String?) -> Int? {
         state.withLock { state -> Int? in
             guard state.clientCount < maxClients else { return nil }
-            var text = "retry: \(Self.retryMilliseconds)\n\n"
-            let hello = HelloPayload(instance: instance, heartbeatMs: Int(heartbeatInterval / .milliseconds(1)), state: state.status)
+            // `retry:` rides in hello's own block: a block of its own is an empty message to
+            // some clients (httpx-sse yields it as an event).
+            let hello = JSON.encode(
+                HelloPayload(
+                    instance: instance, heartbeatMs: Int(heartbeatInterval / .milliseconds(1)),
+                    state: state.status.withOutputTail(Self.helloOutputLimit)))
             var first = ByteBuffer()
             if let missed = replay(after: lastEventID, in: state) {
-                text += SSEMessage(event: "hello", data: JSON.encode(hello)).encoded
-                first.writeString(text)
+                first.writeString(SSEMessage(event: "hello", data: hello, retry: Self.retryMilliseconds).encoded)
                 for message in missed { first.writeImmutableBuffer(message) }
             } else {
-                text += SSEMessage(event: "hello", data: JSON.encode(hello), id: eventID(state.lastID)).encoded
-                first.writeString(text)
+                first.writeString(
+                    SSEMessage(event: "hello", data: hello, id: eventID(state.lastID), retry: Self.retryMilliseconds).encoded)
             }
             let isShutDown = state.isShutDown
             if isShutDown { first.writeImmutableBuffer(Self.shutdownMessage) }
