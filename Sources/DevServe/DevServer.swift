@@ -116,7 +116,10 @@ public struct DevServer: Service {
         let proxyClient = configuration.proxies.isEmpty ? nil : Self.makeProxyClient()
         let editor: EditorLauncher?
         if let template = configuration.editorCommand {
-            guard let project = PathResolver(root: configuration.projectFolder, denyList: DenyList(allowDotfiles: true)) else {
+            guard
+                let project = PathResolver(
+                    root: configuration.projectFolder, denyList: DenyList(allowDotfiles: configuration.allowDotfiles))
+            else {
                 throw DevServeError("the project folder does not exist: \(configuration.projectFolder)")
             }
             editor = EditorLauncher(command: try EditorCommand(template), project: project)
@@ -133,6 +136,7 @@ public struct DevServer: Service {
                 editor: editor),
             server: .devServe(
                 configuration: .init(idleTimeout: .init(configuration.requestTimeout)),
+                requestTimeout: configuration.requestTimeout,
                 eventStream: { EventStreamHandler(hub: hub, screen: screen) }),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [PipelineService(pipeline: pipeline, watcher: watcher, hub: hub)],
@@ -200,17 +204,7 @@ public struct DevServer: Service {
         if configuration.directoryListing {
             router.add(middleware: DirectoryListingMiddleware(resolver: resolver, pages: pages))
         }
-        router.add(middleware: RangeRequestGuard(resolver: resolver))
-        router.add(
-            middleware: FileMiddleware(
-                fileProvider: SecureFileProvider(resolver: resolver, logger: logger),
-                // Pages are never stored; everything else is revalidated on every use (cheap, with
-                // the ETag), so a reload shows changed images and scripts rather than cached ones.
-                cacheControl: .init([
-                    (MediaType(type: .text, subType: "html"), [.noStore]),
-                    (MediaType(type: .any), [.noCache]),
-                ]),
-                searchForIndexHtml: true))
+        router.add(middleware: FileResponder(resolver: resolver))
         let rebuild = rebuildContinuation
         HMRRoutes(hub: hub, rebuild: { rebuild.yield() }, editor: editor).register(on: router)
         return router

@@ -12,8 +12,9 @@ import Testing
     ) async throws {
         let project = try FixtureCopy(files: [
             "src/app.js": "let x = 1\n", "src/odd name; $(touch pwned).js": "x\n", "public/index.html": "<p>hi</p>",
-            ".env": "SECRET=1\n",
+            ".env": "SECRET=1\n", ".git/config": "[core]\n", "keys/server.key": "KEY\n",
         ])
+        try FileManager.default.createSymbolicLink(atPath: project.path + "/src/innocent.js", withDestinationPath: "../.env")
         defer { project.remove() }
         let outside = try project.sibling("elsewhere")
         let log = outside + "/editor.log"
@@ -83,6 +84,25 @@ import Testing
             #expect(response.status == status, "\(response.text)")
             #expect(response.body.hasPrefix("devserve: ") && response.body.filter { $0 == "\n" }.count == 1)
             // Give a wrongly started editor the time to show up, then check it did not.
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(log().isEmpty)
+        }
+    }
+
+    /// The same file rules as serving: a page asking the editor to open `.env` would put it on
+    /// the developer's screen.
+    @Test(arguments: [
+        (#"{"file": ".env", "line": 1}"#, 403),
+        (#"{"file": ".git/config", "line": 1}"#, 403),
+        (#"{"file": "keys/server.key", "line": 1}"#, 403),
+        (#"{"file": "src/innocent.js", "line": 1}"#, 404),
+    ])
+    func dotfilesKeyFilesAndLinksToThemAreNotOpened(_ json: String, _ status: Int) async throws {
+        try await withEditor { server, project, log in
+            for body in [json, json.replacingOccurrences(of: #""file": ""#, with: #""file": "\#(project.path)/"#)] {
+                let response = try await open(server, body)
+                #expect(response.status == status, "\(body): \(response.text)")
+            }
             try await Task.sleep(for: .milliseconds(200))
             #expect(log().isEmpty)
         }

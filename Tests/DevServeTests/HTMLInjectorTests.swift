@@ -32,25 +32,3 @@ import Testing
         #expect(String(decoding: HTMLInjector().snippet, as: UTF8.self) == #"<script src="/__hmr/client.js"></script>"#)
     }
 }
-
-@Suite struct RangeRequestGuardTests {
-    typealias Guard = RangeRequestGuard<BasicRequestContext>
-
-    @Test func suffixRangesBecomeExplicit() {
-        #expect(Guard.check("bytes=-100", size: 1000) == .rewrite("bytes=900-"))
-        #expect(Guard.check("bytes=-5000", size: 1000) == .rewrite("bytes=0-"))
-    }
-
-    @Test func rangesPastTheEndAreUnsatisfiable() {
-        #expect(Guard.check("bytes=1000-", size: 1000) == .unsatisfiable)
-        #expect(Guard.check("bytes=2000-3000", size: 1000) == .unsatisfiable)
-        #expect(Guard.check("bytes=-0", size: 1000) == .unsatisfiable)
-        #expect(Guard.check("bytes=-10", size: 0) == .unsatisfiable)
-    }
-
-    @Test func ordinaryRangesPassThrough() {
-        #expect(Guard.check("bytes=0-99", size: 1000) == .unchanged)
-        #expect(Guard.check("bytes=999-", size: 1000) == .unchanged)
-        #expect(Guard.check("items=0-1", size: 1000) == .unchanged)
-    }
-}

@@ -7,9 +7,11 @@ import Glibc
 
 /// Opens a file of the project at a line, for `POST /__hmr/open`.
 ///
-/// The path must name a regular file inside the project folder (through the same
-/// ``PathResolver`` rules as served files: no `..`, symbolic links may not lead out, key files
-/// never). The editor runs detached, in a session of its own (`setsid --fork`): it outlives
+/// The path must name a regular file inside the project folder, by the same ``PathResolver``
+/// rules as served files: no `..`, symbolic links may not lead out, key files never, and no
+/// dotfiles (`.env`, `.git/config`, a link to `.env`) unless `--allow-dotfiles`. An editor that
+/// opens `.env` at a page's request would show its secrets to anyone looking at the screen, and
+/// the page need not be the developer's. The editor runs detached, in a session of its own (`setsid --fork`): it outlives
 /// devserve, devserve never waits for it, and Ctrl-C in devserve's terminal never reaches it.
 struct EditorLauncher: Sendable {
     let command: EditorCommand
@@ -26,6 +28,11 @@ struct EditorLauncher: Sendable {
     func open(file: String, line: Int, column: Int) async throws(Refusal) {
         guard line >= 1, column >= 1 else { throw Refusal(status: 400, message: "line and column start at 1") }
         guard let path = resolve(file) else {
+            let named = file.hasPrefix(project.root + "/") ? file.dropFirst(project.root.count) : file[...]
+            if project.denyList.denies(named.split(separator: "/").filter { $0 != "." && $0 != ".." }.joined(separator: "/")) {
+                throw Refusal(
+                    status: 403, message: "devserve opens no dotfiles or key files (\(file)); --allow-dotfiles allows dotfiles")
+            }
             throw Refusal(status: 404, message: "no file \(file) in the project folder")
         }
         let arguments = command.arguments(file: path, line: line, column: column)

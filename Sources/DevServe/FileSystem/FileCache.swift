@@ -4,7 +4,12 @@ import Glibc
 import NIOCore
 import Synchronization
 
-/// Small files' bytes kept in memory for serving, checked against `stat(2)` on every use.
+/// Small files' bytes kept in memory for serving, checked against `stat(2)` on every use, with
+/// the `ETag` of those bytes.
+///
+/// The tag of a file read whole is its ``ContentHash``: it changes whenever the bytes change,
+/// however the file was written (two same-size saves in one second, `cp -p`). A file too large
+/// to read whole gets a tag from its status instead (``tag(for:)``).
 ///
 /// A copy is kept only of a file whose status last changed more than a second before it was read
 /// (the "racy git" rule): any later write sets the status-change time to a later instant, and
@@ -17,9 +22,15 @@ final class FileCache: Sendable {
     /// Bytes of all copies together; past it, older copies are dropped.
     let budget: Int
 
+    /// A file's bytes and their tag.
+    struct Copy {
+        let bytes: ByteBuffer
+        let tag: EntityTag
+    }
+
     private struct Entry {
         let status: FileStatus
-        let bytes: ByteBuffer
+        let copy: Copy
     }
 
     private struct State {
@@ -35,30 +46,40 @@ final class FileCache: Sendable {
         self.budget = budget
     }
 
-    /// The bytes of the regular file at `path`, whose status is `status`; nil when it cannot be
-    /// read or is too large.
-    func bytes(_ path: String, status: FileStatus) -> ByteBuffer? {
+    /// The bytes of the regular file at `path`, whose status is `status`, and their tag; nil
+    /// when it cannot be read, is too large, or is being written.
+    func read(_ path: String, status: FileStatus) -> Copy? {
         guard !status.isDirectory, status.size <= maxFileSize else { return nil }
         if let entry = state.withLock({ $0.entries[path] }), entry.status == status {
-            return entry.bytes
+            return entry.copy
         }
         // A size other than stat's means the file is being written: the caller streams it instead.
         guard let read = FileBytes.read(path), read.count == status.size else { return nil }
-        let bytes = ByteBuffer(bytes: read)
+        let copy = Copy(bytes: ByteBuffer(bytes: read), tag: EntityTag(opaque: String(ContentHash.of(read), radix: 16)))
         if Self.now() - status.changed > Self.settleNanoseconds, FileStatus(path) == status {
-            store(Entry(status: status, bytes: bytes), at: path)
+            store(Entry(status: status, copy: copy), at: path)
         }
-        return bytes
+        return copy
+    }
+
+    /// The tag of a file that is not read whole: its inode, size, and modification and status
+    /// change times to the nanosecond. Every write sets the status change time, and nothing can
+    /// set it back (`cp -p` and `touch -d` set only the modification time), so the tag changes
+    /// with every write. (Two writes in one tick of the kernel's clock, a few milliseconds,
+    /// would share it; only small files are ever saved that fast, and they get a content tag.)
+    static func tag(for status: FileStatus) -> EntityTag {
+        let parts = [UInt64(status.identity.inode), UInt64(status.size), UInt64(status.modified), UInt64(status.changed)]
+        return EntityTag(opaque: "s" + parts.map { String($0, radix: 16) }.joined(separator: "-"))
     }
 
     private func store(_ entry: Entry, at path: String) {
         state.withLock { state in
-            if let old = state.entries.removeValue(forKey: path) { state.bytes -= old.bytes.readableBytes }
-            while state.bytes + entry.bytes.readableBytes > budget, let victim = state.entries.keys.first {
-                state.bytes -= state.entries.removeValue(forKey: victim)?.bytes.readableBytes ?? 0
+            if let old = state.entries.removeValue(forKey: path) { state.bytes -= old.copy.bytes.readableBytes }
+            while state.bytes + entry.copy.bytes.readableBytes > budget, let victim = state.entries.keys.first {
+                state.bytes -= state.entries.removeValue(forKey: victim)?.copy.bytes.readableBytes ?? 0
             }
             state.entries[path] = entry
-            state.bytes += entry.bytes.readableBytes
+            state.bytes += entry.copy.bytes.readableBytes
         }
     }
 

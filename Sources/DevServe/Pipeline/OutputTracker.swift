@@ -80,7 +80,7 @@ final class OutputTracker: Sendable {
     func buildSucceeded(_ snapshot: Snapshot) {
         var pages: [String: [UInt8]] = [:]
         var total = 0
-        for path in snapshot.keys.sorted() where Self.isPage(path) {
+        for path in snapshot.keys.sorted() where HTMLText.isPage(path) {
             guard let bytes = FileBytes.read(path), total + bytes.count <= Self.pageMemoryLimit else { continue }
             total += bytes.count
             pages[path] = bytes
@@ -93,15 +93,8 @@ final class OutputTracker: Sendable {
         state.withLock { $0.goodPages[path] }
     }
 
-    private static func isPage(_ path: String) -> Bool {
-        let lowered = path.lowercased()
-        return lowered.hasSuffix(".html") || lowered.hasSuffix(".htm")
-    }
 
     private static func hash(_ bytes: [UInt8]) -> Int {
-        var hasher = Hasher()
-        hasher.combine(bytes.count)
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-        return hasher.finalize()
+        Int(truncatingIfNeeded: ContentHash.of(bytes))
     }
 }

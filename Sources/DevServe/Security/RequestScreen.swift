@@ -1,7 +1,8 @@
 import HTTPTypes
 
-/// The checks every request passes before anything answers it, in order: the `Host` (against
-/// DNS rebinding), the request target (a clean origin-form path) and the ``FetchPolicy``.
+/// The checks every request passes before anything answers it, in order: one `Host`, and an
+/// allowed one (against DNS rebinding), the request target (a clean origin-form path) and the
+/// ``FetchPolicy``.
 ///
 /// ``SecurityMiddleware`` applies it to what the router answers, and ``EventStreamHandler`` to
 /// the event stream it answers itself.
@@ -17,6 +18,11 @@ struct RequestScreen: Sendable {
 
     /// The request's target, or why it is refused.
     func screen(_ request: HTTPRequest) -> Result<RequestTarget, Refusal> {
+        // The first `Host` line became `authority`; any other one is still a field. Two of them
+        // are ambiguous (a proxy in front may have checked the other), so neither is trusted.
+        guard request.headerFields[.host] == nil else {
+            return .failure(Refusal(status: .badRequest, message: "the request has more than one Host header"))
+        }
         let host = request.authority
         guard hosts.allows(host) else {
             let name = host.map { "\"\($0)\"" } ?? "(none)"
@@ -38,4 +44,9 @@ struct RequestScreen: Sendable {
         }
         return .success(target)
     }
+}
+
+extension HTTPField.Name {
+    /// `Host`, which HTTP types keep as the request's `authority`; a second one stays a field.
+    static let host = Self("Host")!
 }

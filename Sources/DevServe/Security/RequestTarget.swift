@@ -10,7 +10,7 @@ public struct RequestTarget: Sendable, Equatable {
     public let path: String
 
     /// Put in front of absolute-form and authority-form targets before HTTP types drop their
-    /// scheme and authority (see ``DevServeChannel``); such targets are refused.
+    /// scheme and authority (see ``ConnectionRules``); such targets are refused.
     static let nonOriginFormMark = "!"
 
     /// Why a target is refused, in one line.

@@ -8,7 +8,9 @@ import Logging
 /// 3. a cross-origin request the ``FetchPolicy`` refuses (403).
 ///
 /// Every response, refusals and errors included, gets `Cross-Origin-Resource-Policy:
-/// same-origin` and `X-Content-Type-Options: nosniff`. Refusals are one line of plain text.
+/// same-origin` and `X-Content-Type-Options: nosniff`. Refusals are one line of plain text, and
+/// end the connection (`Connection: close`, which ``ConnectionRules`` acts on): a client that
+/// sends what is refused here gets nothing more from it, and cannot hold it by trickling a body.
 struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
     let screen: RequestScreen
 
@@ -16,7 +18,10 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
         let target: RequestTarget
         switch screen.screen(request.head) {
         case .success(let screened): target = screened
-        case .failure(let refusal): return .refusal(refusal.status, refusal.message)
+        case .failure(let refusal):
+            var response = Response.refusal(refusal.status, refusal.message)
+            response.headers[.connection] = "close"
+            return response
         }
         var response: Response
         do {

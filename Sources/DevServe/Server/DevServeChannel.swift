@@ -5,12 +5,11 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
-/// Hummingbird's HTTP/1.1 child channel (`HTTP1Channel`) with two more handlers:
-/// - ``NonOriginFormMarker``, before the request head is converted to `HTTPRequest`: that
-///   conversion drops the scheme and authority of an absolute-form target (`GET
-///   http://evil.com/x HTTP/1.1` would become `/x`), so the raw target is checked there, while it
-///   is still visible. Browsers send only origin-form targets to a server that is not a proxy;
-///   any other form is marked so that ``RequestTarget`` refuses it with 400.
+/// Hummingbird's HTTP/1.1 child channel (`HTTP1Channel`) with three more handlers:
+/// - ``RawBytesWriter``, first of all, for the bytes ``ConnectionRules`` writes itself;
+/// - ``ConnectionRules``, before the request head is converted to `HTTPRequest` (which drops what
+///   it needs: the target's form, the HTTP version): targets, CONNECT, closing after a final
+///   answer, and the request and write deadlines;
 /// - ``EventStreamHandler``, after Hummingbird's connection state handler: it answers the event
 ///   stream, `GET /__hmr`, and passes every other request on to the router.
 struct DevServeChannel: ServerChildChannel, HTTPChannelHandler {
@@ -18,6 +17,8 @@ struct DevServeChannel: ServerChildChannel, HTTPChannelHandler {
 
     let responder: HTTPChannelHandler.Responder
     let configuration: HTTP1Channel.Configuration
+    /// A request must arrive whole within it, and a client that stops reading is dropped after it.
+    let requestTimeout: Duration
     /// Makes the event-stream handler of one connection.
     let eventStream: @Sendable () -> EventStreamHandler
 
@@ -27,10 +28,12 @@ struct DevServeChannel: ServerChildChannel, HTTPChannelHandler {
             limits.maxHeaderFieldSize = configuration.httpDecoder.maxHeaderFieldSize
             limits.maxHeaderListSize = configuration.httpDecoder.maxHeaderListSize
             limits.maxHeaderFieldCount = configuration.httpDecoder.maxHeaderFieldCount
+            let rawWriter = RawBytesWriter()
+            try channel.pipeline.syncOperations.addHandler(rawWriter, position: .first)
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                 withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
                 withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
-            try channel.pipeline.syncOperations.addHandler(NonOriginFormMarker())
+            try channel.pipeline.syncOperations.addHandler(ConnectionRules(requestTimeout: requestTimeout, rawWriter: rawWriter))
             try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try channel.pipeline.syncOperations.addHandlers(configuration.additionalChannelHandlers())
             try channel.pipeline.syncOperations.addHandler(
@@ -48,23 +51,12 @@ struct DevServeChannel: ServerChildChannel, HTTPChannelHandler {
 extension HTTPServerBuilder {
     /// HTTP/1.1 through ``DevServeChannel``.
     static func devServe(
-        configuration: HTTP1Channel.Configuration, eventStream: @escaping @Sendable () -> EventStreamHandler
+        configuration: HTTP1Channel.Configuration, requestTimeout: Duration,
+        eventStream: @escaping @Sendable () -> EventStreamHandler
     ) -> HTTPServerBuilder {
-        .init { responder in DevServeChannel(responder: responder, configuration: configuration, eventStream: eventStream) }
-    }
-}
-
-/// Prefixes a request target that is not origin-form (`/…`) with ``RequestTarget/nonOriginFormMark``.
-final class NonOriginFormMarker: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .head(var head) = unwrapInboundIn(data), !head.uri.hasPrefix("/") else {
-            context.fireChannelRead(data)
-            return
+        .init { responder in
+            DevServeChannel(
+                responder: responder, configuration: configuration, requestTimeout: requestTimeout, eventStream: eventStream)
         }
-        head.uri = RequestTarget.nonOriginFormMark + head.uri
-        context.fireChannelRead(wrapInboundOut(.head(head)))
     }
 }

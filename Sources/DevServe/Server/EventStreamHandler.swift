@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTPTypes
 
 /// Answers `GET /__hmr`, the event stream, on the connection itself: Server-Sent Events that
-/// start with `retry:` and `hello` (or the events missed since `Last-Event-ID`), then every
+/// start with `hello` and `retry:` (or the events missed since `Last-Event-ID`), then every
 /// published event and a heartbeat, until the client goes away or the server stops (with a final
 /// `shutdown` event). Every other request goes on to the router.
 ///
@@ -143,7 +143,8 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         state = .ended
     }
 
-    private static let headers: HTTPFields = {
+    /// The stream's response headers (also HEAD's answer).
+    static let headers: HTTPFields = {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
         headers[.cacheControl] = "no-cache, no-transform"

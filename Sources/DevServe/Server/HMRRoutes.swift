@@ -15,20 +15,36 @@ struct HMRRoutes<Context: RequestContext> {
     let editor: EditorLauncher?
 
     func register(on router: Router<Context>) {
-        router.get("/__hmr/status") { _, _ in
-            Self.json(JSON.encode(StatusPayload(status: self.hub.status, clients: self.hub.clientCount)))
-        }
-        router.get("/__hmr/client.js") { _, _ in
-            var headers = HTTPFields()
-            headers[.contentType] = "text/javascript; charset=utf-8"
-            headers[.cacheControl] = "no-cache"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: ClientScript.source)))
+        let status = { @Sendable in Self.json(JSON.encode(StatusPayload(status: self.hub.status, clients: self.hub.clientCount))) }
+        router.get("/__hmr/status") { _, _ in status() }
+        router.head("/__hmr/status") { _, _ in Self.withoutBody(status()) }
+        router.get("/__hmr/client.js") { _, _ in Self.clientScript() }
+        router.head("/__hmr/client.js") { _, _ in Self.withoutBody(Self.clientScript()) }
+        // The stream itself is answered below the router (GET only); HEAD gets its headers.
+        router.head("/__hmr") { _, _ in
+            // No length: the stream has none (a `Content-Length: 0` would say it is empty).
+            Response(status: .ok, headers: EventStreamHandler.headers, body: .init(contentLength: nil) { try await $0.finish(nil) })
         }
         router.post("/__hmr/rebuild") { _, _ in
             self.rebuild()
             return Response.message(.accepted, "rebuild requested")
         }
         router.post("/__hmr/open") { request, _ in try await self.open(request) }
+    }
+
+    private static func clientScript() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/javascript; charset=utf-8"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: ClientScript.source)))
+    }
+
+    /// GET's answer as HEAD's: the same headers, `Content-Length` included, and no body (NIO
+    /// refuses to write a body in answer to HEAD).
+    static func withoutBody(_ response: Response) -> Response {
+        var headers = response.headers
+        if let length = response.body.contentLength { headers[.contentLength] = String(length) }
+        return Response(status: response.status, headers: headers, body: .init())
     }
 
     /// `POST /__hmr/open` with `{"file": "src/app.js", "line": 2, "column": 3}`: opens the file

@@ -14,17 +14,12 @@ struct HTMLInjectionMiddleware<Context: RequestContext>: RouterMiddleware {
         guard request.method == .get || request.method == .head,
             !request.uri.path.hasPrefix("/__hmr"),
             let urlPath = request.uri.path.removingPercentEncoding,
-            urlPath.hasSuffix("/") || Self.isHTML(urlPath),
+            urlPath.hasSuffix("/") || HTMLText.isPage(urlPath),
             let file = resolver.regularFile(urlPath.hasSuffix("/") ? urlPath + "index.html" : urlPath),
             let response = try await pages.respond(file: file, to: request)
         else {
             return try await next(request, context)
         }
         return response
-    }
-
-    private static func isHTML(_ path: String) -> Bool {
-        let lowered = path.lowercased()
-        return lowered.hasSuffix(".html") || lowered.hasSuffix(".htm")
     }
 }

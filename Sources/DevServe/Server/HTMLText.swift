@@ -2,6 +2,13 @@ import Foundation
 
 /// Text and links in the pages devserve makes itself (listings, error pages).
 enum HTMLText {
+    /// Whether a path names an HTML page by its extension (`.html`, `.htm`, any case): what gets
+    /// the client injected, `no-store`, and a last good copy while the build is broken.
+    static func isPage(_ path: some StringProtocol) -> Bool {
+        let lowered = path.lowercased()
+        return lowered.hasSuffix(".html") || lowered.hasSuffix(".htm")
+    }
+
     /// Text for HTML: `& < > " '` escaped.
     static func escaped(_ text: String) -> String {
         var out = ""

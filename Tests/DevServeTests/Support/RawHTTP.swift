@@ -11,7 +11,7 @@ import Glibc
 /// not on Dispatch's global queue either, whose few threads (about one per core here) would make
 /// dozens of slow clients wait for each other.
 final class RawConnection: @unchecked Sendable {
-    private let fd: Int32
+    let fd: Int32
 
     /// Connects to 127.0.0.1:`port`.
     init(port: Int) throws {
@@ -50,6 +50,7 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
+    @discardableResult
     func send(_ text: String) async -> Bool { await send(Array(text.utf8)) }
 
     /// Says the request is complete: the server reads end-of-file after it.
@@ -174,5 +175,43 @@ extension RawConnection {
         }
         guard bound else { throw TestFailure("bind() failed: errno \(errno)") }
         return try await body(Int(UInt16(bigEndian: address.sin_port)))
+    }
+}
+
+extension RawConnection {
+    /// The port this end of the connection was given.
+    var localPort: Int {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Whether the server's end of this connection is still open (`ESTABLISHED` in
+    /// `/proc/net/tcp`). A server that closes a connection whose client stopped reading leaves
+    /// nothing the client could see without reading (its last bytes wait behind a full window),
+    /// so the test looks at the kernel's table instead.
+    func serverEndIsOpen(serverPort: Int) -> Bool {
+        // Read to the end with plain reads: the file's size is 0 to stat, and a read sized by it
+        // gets the first lines only.
+        let fd = open("/proc/net/tcp", O_RDONLY)
+        guard fd >= 0 else { return true }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while case let count = chunk.withUnsafeMutableBytes({ Glibc.read(fd, $0.baseAddress, $0.count) }), count > 0 {
+            bytes += chunk[..<count]
+        }
+        let table = String(decoding: bytes, as: UTF8.self)
+        let local = String(format: ":%04X", serverPort)
+        let remote = String(format: ":%04X", localPort)
+        for line in table.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ")
+            guard fields.count > 3, fields[1].hasSuffix(local), fields[2].hasSuffix(remote) else { continue }
+            return fields[3] == "01"
+        }
+        return false
     }
 }
