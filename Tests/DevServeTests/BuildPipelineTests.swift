@@ -52,6 +52,26 @@ import Testing
         }
     }
 
+    /// The error a tool prints last, after megabytes of log, is kept with its diagnostic (only
+    /// the first 1 MiB used to be), and a new tab's `hello` stays small.
+    @Test func anErrorPrintedAfterALongLogIsKept() async throws {
+        let build = "head -c 3000000 /dev/zero | tr '\\0' 'x' | fold -w 100; echo; echo 'src/app.js:2:3: error: late failure'; exit 1"
+        try await withProject(build: build) { server, _ in
+            let events = try await connectAfterFirstBuild(server, expecting: "error")
+            events.close()
+            let status = try await server.rawGet("/__hmr/status")
+            #expect(status.body.contains("src/app.js:2:3: error: late failure"), "the end of the output is kept")
+            #expect(status.body.contains(#""file":"src/app.js""#), "its diagnostic is found")
+            #expect(status.body.contains("bytes of output left out here"))
+            #expect(status.body.utf8.count < (1 << 20) + 100_000, "head and tail are bounded")
+            let late = try await server.events()
+            defer { late.close() }
+            let hello = try await late.expect("hello")
+            #expect(hello.data.utf8.count < 20_000, "hello carries only the output's tail: \(hello.data.utf8.count) bytes")
+            #expect(hello.data.contains("late failure"))
+        }
+    }
+
     @Test func aFailingBuildIsAnErrorWithTheOutputAndTheFixRemovesIt() async throws {
         try await withProject { server, project in
             let events = try await connectAfterFirstBuild(server)

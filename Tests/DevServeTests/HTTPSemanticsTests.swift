@@ -143,6 +143,24 @@ import Glibc
         }
     }
 
+    /// `retry:` rides in hello's own message: a message of its own is an empty event to some
+    /// clients (httpx-sse yields it).
+    @Test func theFirstMessageIsHelloWithItsRetry() async throws {
+        try await withSite { server, _ in
+            let connection = try RawConnection(port: server.port)
+            await connection.send("GET /__hmr HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+            let (bytes, _) = await connection.read(timeout: .seconds(30)) { String(decoding: $0, as: UTF8.self).contains("\n\n") }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let body = try #require(text.range(of: "\r\n\r\n").map { text[$0.upperBound...] }, "no response head: \(text)")
+            // (The body is chunked: the chunk size comes first.)
+            let first = body.drop { $0 != "\r\n" }.dropFirst()  // ("\r\n" is one Character)
+            let message = String(first[..<(first.range(of: "\n\n")?.lowerBound ?? first.endIndex)])
+            let fields = message.split(separator: "\n").map { $0.split(separator: ":", maxSplits: 1)[0] }
+            #expect(fields.contains("event") && fields.contains("retry") && fields.contains("data"), "\(message)")
+            #expect(message.contains("event: hello") && message.contains("retry: 1000"), "\(message)")
+        }
+    }
+
     // MARK: Connections
 
     /// A long idle timeout, so only an immediate close passes.
