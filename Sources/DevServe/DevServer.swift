@@ -93,6 +93,8 @@ public struct DevServer: Service {
             }
         let (listening, serverListens) = AsyncStream.makeStream(of: Void.self)
         let outputs = OutputTracker(paths: paths)
+        let files = FileCache()
+        let modules = ModuleGraph(paths: paths, cache: files)
         let window = BuildWindow(
             declaredOutputs: configuration.buildOutputFolders.map { ProjectPaths.realPath($0) ?? $0 },
             contentHash: { outputs.contentHash($0) }, logger: logger)
@@ -107,6 +109,7 @@ public struct DevServer: Service {
             onBusy: configuration.onBusy,
             window: window,
             outputs: outputs,
+            modules: modules,
             diagnostics: DiagnosticParser(projectFolder: paths.project),
             hub: hub,
             paths: paths,
@@ -132,8 +135,8 @@ public struct DevServer: Service {
         let hub = self.hub
         let app = Application(
             router: makeRouter(
-                screen: screen, resolver: resolver, paths: paths, window: window, outputs: outputs, proxyClient: proxyClient,
-                editor: editor),
+                screen: screen, resolver: resolver, paths: paths, window: window, outputs: outputs, files: files,
+                modules: modules, proxyClient: proxyClient, editor: editor),
             server: .devServe(
                 configuration: .init(idleTimeout: .init(configuration.requestTimeout)),
                 requestTimeout: configuration.requestTimeout,
@@ -175,7 +178,7 @@ public struct DevServer: Service {
 
     private func makeRouter(
         screen: RequestScreen, resolver: PathResolver, paths: ProjectPaths, window: BuildWindow, outputs: OutputTracker,
-        proxyClient: HTTPClient?, editor: EditorLauncher?
+        files: FileCache, modules: ModuleGraph, proxyClient: HTTPClient?, editor: EditorLauncher?
     ) -> Router<DevServeRequestContext> {
         let router = Router(context: DevServeRequestContext.self)
         router.add(middleware: SecurityMiddleware(screen: screen))
@@ -204,7 +207,10 @@ public struct DevServer: Service {
         if configuration.directoryListing {
             router.add(middleware: DirectoryListingMiddleware(resolver: resolver, pages: pages))
         }
-        router.add(middleware: FileResponder(resolver: resolver))
+        if configuration.hotModules {
+            router.add(middleware: ModuleResponder(resolver: resolver, cache: files, graph: modules))
+        }
+        router.add(middleware: FileResponder(resolver: resolver, cache: files))
         let rebuild = rebuildContinuation
         HMRRoutes(hub: hub, rebuild: { rebuild.yield() }, editor: editor).register(on: router)
         return router

@@ -76,6 +76,7 @@ import Testing
             let pipeline = Pipeline(
                 watcher: watcher, debouncer: Debouncer(interval: .milliseconds(5), clock: ImmediateClock()),
                 builder: build, onBusy: onBusy, window: window, outputs: outputs,
+                modules: ModuleGraph(paths: paths, cache: FileCache()),
                 diagnostics: DiagnosticParser(projectFolder: paths.project), hub: hub, paths: paths,
                 logger: Logger(label: "test"), listening: listening, rebuildRequests: AsyncStream { $0.finish() })
             pipelineTask.set(Task { try await pipeline.run() })

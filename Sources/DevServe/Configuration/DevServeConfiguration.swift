@@ -42,6 +42,9 @@ public struct DevServeConfiguration: Sendable {
     public var heartbeat: Duration
     /// Whether HTML pages get the client `<script>` injected.
     public var injectClient: Bool
+    /// Whether ES modules are updated in place through `import.meta.hot` (see ``ModuleGraph``);
+    /// off, a changed script reloads the page, and scripts are served byte for byte.
+    public var hotModules: Bool
     /// Where build output is echoed while it runs.
     public var buildEcho: ShellBuildRunner.Echo
     /// Host names answered on top of localhost and loopback addresses (see ``HostPolicy``).
@@ -101,7 +104,8 @@ public struct DevServeConfiguration: Sendable {
         fallbackPage: String? = nil,
         proxies: [ProxyRoute] = [],
         editorCommand: String? = nil,
-        directoryListing: Bool = true
+        directoryListing: Bool = true,
+        hotModules: Bool = true
     ) {
         self.root = root
         self.watchFolders = watchFolders ?? [root]
@@ -132,6 +136,7 @@ public struct DevServeConfiguration: Sendable {
         self.proxies = proxies
         self.editorCommand = editorCommand
         self.directoryListing = directoryListing
+        self.hotModules = hotModules
     }
 
     /// The declared output folders, when there is a build command to write them.

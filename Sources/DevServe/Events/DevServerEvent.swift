@@ -32,6 +32,9 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
     public var outputs: [String]?
     /// On `error` (and on `built`, for warnings): what the build output says is wrong, and where.
     public var diagnostics: [Diagnostic]?
+    /// On `built`, when ES modules devserve served are among the changed outputs: what a tab
+    /// needs to update them in place (``HotUpdate``).
+    public var hot: HotUpdate?
     /// On `custom`: the event's name (`[a-z0-9][a-z0-9-]*`).
     public var name: String?
     /// On `custom`: the event's detail, as JSON text.
@@ -41,7 +44,8 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
     /// makes them with the right id.
     public init(
         kind: Kind, id: Int, changed: [String], durationMs: Int? = nil, exitCode: Int32? = nil, output: String? = nil,
-        outputs: [String]? = nil, diagnostics: [Diagnostic]? = nil, name: String? = nil, detail: String? = nil
+        outputs: [String]? = nil, diagnostics: [Diagnostic]? = nil, hot: HotUpdate? = nil, name: String? = nil,
+        detail: String? = nil
     ) {
         self.kind = kind
         self.id = id
@@ -51,12 +55,13 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
         self.output = output
         self.outputs = outputs
         self.diagnostics = diagnostics
+        self.hot = hot
         self.name = name
         self.detail = detail
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, changed, durationMs, exitCode, output, outputs, diagnostics
+        case id, changed, durationMs, exitCode, output, outputs, diagnostics, hot
     }
 
     /// Decodes the `data:` of an SSE message whose `event:` is `kind`.
@@ -69,6 +74,7 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
             var output: String?
             var outputs: [String]?
             var diagnostics: [Diagnostic]?
+            var hot: HotUpdate?
         }
         if kind == .custom {
             guard let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
@@ -83,7 +89,7 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
         return DevServerEvent(
             kind: kind, id: payload.id, changed: payload.changed ?? [], durationMs: payload.durationMs,
             exitCode: payload.exitCode, output: payload.output, outputs: payload.outputs,
-            diagnostics: payload.diagnostics)
+            diagnostics: payload.diagnostics, hot: payload.hot)
     }
 
     /// The single-line JSON payload (`data:`): `{"id":…,"changed":[…],…}`, or

@@ -69,12 +69,12 @@ public final class EventHub: Sendable {
     @discardableResult
     public func publish(
         _ kind: DevServerEvent.Kind, changed: [String], durationMs: Int? = nil, exitCode: Int32? = nil,
-        output: String? = nil, outputs: [String]? = nil, diagnostics: [Diagnostic]? = nil
+        output: String? = nil, outputs: [String]? = nil, diagnostics: [Diagnostic]? = nil, hot: HotUpdate? = nil
     ) -> DevServerEvent {
         publish { id in
             DevServerEvent(
                 kind: kind, id: id, changed: changed, durationMs: durationMs, exitCode: exitCode, output: output,
-                outputs: outputs, diagnostics: diagnostics)
+                outputs: outputs, diagnostics: diagnostics, hot: hot)
         }
     }
 

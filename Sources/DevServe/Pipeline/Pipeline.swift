@@ -13,6 +13,8 @@ struct Pipeline<C: Clock>: Sendable where C.Duration == Duration {
     let window: BuildWindow
     /// What each build changed in the served folder, by content.
     let outputs: OutputTracker
+    /// The ES modules served, for `built`'s hot update.
+    let modules: ModuleGraph
     let diagnostics: DiagnosticParser
     let hub: EventHub
     let paths: ProjectPaths
@@ -83,7 +85,9 @@ struct Pipeline<C: Clock>: Sendable where C.Duration == Duration {
         var batch = first
         hub.publish(.building, changed: batch.reported)
         guard let builder else {
-            hub.publish(.built, changed: batch.reported, durationMs: 0, outputs: servedPaths(in: batch))
+            let served = servedPaths(in: batch)
+            hub.publish(
+                .built, changed: batch.reported, durationMs: 0, outputs: served, hot: served.flatMap(modules.update(changed:)))
             return
         }
         let before = outputs.snapshot()
@@ -171,7 +175,7 @@ struct Pipeline<C: Clock>: Sendable where C.Duration == Duration {
             outputs.buildSucceeded(after)
             hub.publish(
                 .built, changed: batch.reported, durationMs: milliseconds, outputs: changedOutputs,
-                diagnostics: found.isEmpty ? nil : found)
+                diagnostics: found.isEmpty ? nil : found, hot: modules.update(changed: changedOutputs))
         } else {
             hub.publish(
                 .error, changed: batch.reported, durationMs: milliseconds, exitCode: result.exitCode ?? -1,

@@ -18,8 +18,11 @@ struct HMRRoutes<Context: RequestContext> {
         let status = { @Sendable in Self.json(JSON.encode(StatusPayload(status: self.hub.status, clients: self.hub.clientCount))) }
         router.get("/__hmr/status") { _, _ in status() }
         router.head("/__hmr/status") { _, _ in Self.withoutBody(status()) }
-        router.get("/__hmr/client.js") { _, _ in Self.clientScript() }
-        router.head("/__hmr/client.js") { _, _ in Self.withoutBody(Self.clientScript()) }
+        router.get("/__hmr/client.js") { _, _ in Self.script(ClientScript.source) }
+        router.head("/__hmr/client.js") { _, _ in Self.withoutBody(Self.script(ClientScript.source)) }
+        // The hot runtime modules import (see ``ModuleResponder``).
+        router.get("/__hmr/hot.js") { _, _ in Self.script(ClientScript.hotModule) }
+        router.head("/__hmr/hot.js") { _, _ in Self.withoutBody(Self.script(ClientScript.hotModule)) }
         // The stream itself is answered below the router (GET only); HEAD gets its headers.
         router.head("/__hmr") { _, _ in
             // No length: the stream has none (a `Content-Length: 0` would say it is empty).
@@ -32,11 +35,11 @@ struct HMRRoutes<Context: RequestContext> {
         router.post("/__hmr/open") { request, _ in try await self.open(request) }
     }
 
-    private static func clientScript() -> Response {
+    private static func script(_ source: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/javascript; charset=utf-8"
         headers[.cacheControl] = "no-cache"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: ClientScript.source)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: source)))
     }
 
     /// GET's answer as HEAD's: the same headers, `Content-Length` included, and no body (NIO

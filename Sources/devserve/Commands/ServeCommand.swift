@@ -34,6 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(Setting.heartbeat) var heartbeat: Double?
     @Flag(Setting.json) var json: Bool?
     @Flag(Setting.inject) var inject: Bool?
+    @Flag(Setting.hot) var hot: Bool?
     @Option(Setting.allowedHost) var allowedHosts: [String] = []
     @Option(Setting.cors) var cors: String?
     @Flag(Setting.allowDotfiles) var allowDotfiles: Bool?
@@ -125,6 +126,7 @@ struct ServeCommand: AsyncParsableCommand {
         layer.flag(Setting.heartbeat, heartbeat, current: current)
         layer.flag(Setting.json, json, current: current)
         layer.flag(Setting.inject, inject, current: current)
+        layer.flag(Setting.hot, hot, current: current)
         layer.flag(Setting.allowedHost, allowedHosts, current: current)
         layer.flag(Setting.cors, cors, current: current)
         layer.flag(Setting.allowDotfiles, allowDotfiles, current: current)

@@ -74,6 +74,9 @@ enum Setting {
         default: false, apply: { $1.buildEcho = $0 ? .standardError : .standardOutput })
     static let inject = SettingKey<Bool>(
         "inject", "Inject the client script into HTML pages.", default: true, apply: { $1.injectClient = $0 })
+    static let hot = SettingKey<Bool>(
+        "hot", "Update ES modules that use import.meta.hot in place (--no-hot: a changed script reloads the page).",
+        default: true, apply: { $1.hotModules = $0 })
     static let allowedHost = SettingKey<[String]>(
         "allowed-host",
         "A host name to answer besides localhost and loopback addresses (repeatable; .example.test allows subdomains too).",
@@ -129,7 +132,7 @@ enum Setting {
     /// order they are applied in (``watch`` after ``root``).
     static let all: [any AnySettingKey] = [
         root, port, host, build, watch, ignore, debounce, debounceMax, onBusy, buildTimeout, holdTimeout, output, poll,
-        gitignore, heartbeat, json, inject, allowedHost, cors, allowDotfiles, followSymlinks, maxClients, requestTimeout,
+        gitignore, heartbeat, json, inject, hot, allowedHost, cors, allowDotfiles, followSymlinks, maxClients, requestTimeout,
         spa, fallback, proxy, editor, open,
     ]
 
