@@ -249,11 +249,23 @@
     if (exact && !files.length) return log('build changed no output, not reloading');
     var css = files.filter(function (p) { return /\.css$/i.test(stripQuery(p)); });
     var images = files.filter(function (p) { return /\.(png|jpe?g|gif|webp|avif|svg|ico|bmp)$/i.test(stripQuery(p)); });
-    if (files.length && css.length + images.length === files.length && (!images.length || swapImages(images))) {
-      if (css.length) swapCss(css);
-    } else {
-      location.reload();
+    // ES modules go to the hot runtime (/__hmr/hot.js), when a module of this
+    // page loaded it: it applies import.meta.hot updates, or says why not.
+    var runtime = window.__devserveHot;
+    var hot = data.hot && runtime ? data.hot : null;
+    var modules = hot ? files.filter(function (p) { return hot.changed.indexOf(stripQuery(p)) !== -1; }) : [];
+    var rest = files.filter(function (p) { return css.indexOf(p) === -1 && images.indexOf(p) === -1 && modules.indexOf(p) === -1; });
+    if (!files.length || rest.length || (images.length && !swapImages(images))) {
+      log('full reload: ' + (rest.length ? rest.join(', ') + ' changed' : 'the change could not be applied in place') +
+        (data.hot && !runtime && rest.some(function (p) { return data.hot.changed.indexOf(stripQuery(p)) !== -1; })
+          ? ' (no module of this page uses import.meta.hot)' : ''));
+      return location.reload();
     }
+    if (css.length) swapCss(css);
+    if (!modules.length) return;
+    runtime.update(hot).then(function (reason) {
+      if (reason) { log('full reload: ' + reason); location.reload(); }
+    }, function (e) { log('full reload: the hot update failed: ' + (e && e.message || e)); location.reload(); });
   }
 
   function onBuildError(data) {
