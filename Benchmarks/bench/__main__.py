@@ -7,12 +7,12 @@ import platform
 import subprocess
 import sys
 
-from . import bigtree, browser, client_weight, fanout, idle, latency, serving
+from . import bigtree, browser, client_weight, fanout, hot, idle, latency, serving
 from .processes import Processes, raise_file_limit
 from .report import Report
 from .servers import BINARY, REPO, Workspace
 
-BENCHMARKS = ["latency", "browser", "fanout", "serving", "tree", "idle", "client"]
+BENCHMARKS = ["latency", "browser", "hot", "fanout", "serving", "tree", "idle", "client"]
 
 
 def machine():
@@ -57,6 +57,7 @@ def main():
             latency.run(report, processes, workspace, 20 if quick else 200, debounce_ms=0, clients=1000),
         ],
         "browser": lambda: browser.run(report, processes, workspace, 5 if quick else 50, include_peers=not options.no_peers),
+        "hot": lambda: hot.run(report, processes, workspace, 5 if quick else 50),
         "fanout": lambda: [
             fanout.run(report, processes, workspace, 1000, 5 if quick else 30, 20),
             fanout.run(report, processes, workspace, 10_000, 3 if quick else 20, 150),
