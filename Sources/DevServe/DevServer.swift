@@ -37,7 +37,9 @@ public struct DevServer: Service {
         onListening: @escaping @Sendable (String) async -> Void = { _ in }
     ) {
         self.configuration = configuration
-        self.hub = EventHub(heartbeatInterval: configuration.heartbeat, maxClients: configuration.maxClients)
+        self.hub = EventHub(
+            heartbeatInterval: configuration.heartbeat, maxClients: configuration.maxClients,
+            forwardConsole: configuration.forwardConsole)
         self.logger = logger
         self.onListening = onListening
         (rebuildRequests, rebuildContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -196,7 +198,7 @@ public struct DevServer: Service {
         }
         let pages = PageResponder(
             injector: configuration.injectClient ? HTMLInjector() : nil,
-            lastGoodPage: { [hub] in hub.lastBuildFailed ? outputs.lastGoodPage($0) : nil })
+            lastGoodPage: { [hub] in hub.lastBuildFailed ? outputs.lastGoodPage($0) : nil }, paths: paths)
         if let fallback = configuration.fallbackPage {
             let page = "/" + fallback.drop { $0 == "/" }
             router.add(middleware: SPAFallbackMiddleware(page: page, resolver: resolver, pages: pages))
@@ -212,7 +214,10 @@ public struct DevServer: Service {
         }
         router.add(middleware: FileResponder(resolver: resolver, cache: files))
         let rebuild = rebuildContinuation
-        HMRRoutes(hub: hub, rebuild: { rebuild.yield() }, editor: editor).register(on: router)
+        HMRRoutes(
+            hub: hub, rebuild: { rebuild.yield() }, editor: editor,
+            frames: FrameMapper(resolver: resolver, paths: paths, cache: files), reports: ReportBudget()
+        ).register(on: router)
         return router
     }
 

@@ -1,15 +1,15 @@
 import Foundation
 
 // Usage: EmbedClientScriptTool OUTPUT.swift NAME=INPUT.js...
-// Writes `extension ClientScript { static let NAME = #"…"# … }`, one property per input, each
+// Writes `extension ClientScript { static let NAME = #"…"# … }`, one property per name, each
 // with a raw-string delimiter longer than any run of `#` in it, so each script is embedded byte
-// for byte.
+// for byte. A name given several times gets its inputs one after the other, in order.
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
     FileHandle.standardError.write(Data("usage: EmbedClientScriptTool OUTPUT NAME=INPUT...\n".utf8))
     exit(2)
 }
-var properties: [String] = []
+var scripts: [(name: String, text: String)] = []
 var inputs: [String] = []
 for argument in arguments.dropFirst(2) {
     guard let equals = argument.firstIndex(of: "=") else {
@@ -25,6 +25,15 @@ for argument in arguments.dropFirst(2) {
         FileHandle.standardError.write(Data("EmbedClientScriptTool: cannot read \(path): \(error)\n".utf8))
         exit(1)
     }
+    inputs.append(URL(fileURLWithPath: path).lastPathComponent)
+    if let index = scripts.firstIndex(where: { $0.name == name }) {
+        scripts[index].text += script
+    } else {
+        scripts.append((name, script))
+    }
+}
+var properties: [String] = []
+for (name, script) in scripts {
     var longestRun = 0
     var run = 0
     for character in script {
@@ -32,7 +41,6 @@ for argument in arguments.dropFirst(2) {
         longestRun = max(longestRun, run)
     }
     let hashes = String(repeating: "#", count: longestRun + 1)
-    inputs.append(URL(fileURLWithPath: path).lastPathComponent)
     properties.append("""
             static let \(name): String = \(hashes)\"\"\"
         \(script)

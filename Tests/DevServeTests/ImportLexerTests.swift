@@ -318,8 +318,9 @@ import Testing
     /// The client is a classic script (it is injected with `<script src>`, not as a module):
     /// nothing to find and not a module, whatever its regexes (quotes and slashes in classes)
     /// and comments (`import.meta.hot`) hold.
-    @Test func theClientIsAClassicScript() throws {
-        let bytes = Array(try Data(contentsOf: repositoryRoot.appendingPathComponent("client-js/devserve.js")))
+    @Test(arguments: ["devserve.js", "errors.js"])
+    func theClientIsAClassicScript(_ file: String) throws {
+        let bytes = Array(try Data(contentsOf: repositoryRoot.appendingPathComponent("client-js/\(file)")))
         let scan = ImportLexer.scan(bytes)
         #expect(scan.specifiers == [])
         #expect(!scan.isModule)

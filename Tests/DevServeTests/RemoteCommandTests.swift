@@ -84,6 +84,27 @@ import Testing
         }
     }
 
+    /// A page's error report is a line of `devserve events`, in the shape the terminal prints.
+    @Test func eventsPrintBrowserErrors() async throws {
+        let project = try FixtureCopy(files: ["index.html": "<p>hi</p>", "app.js": "let x = 1\n"])
+        defer { project.remove() }
+        try await Devserve.run([project.path, "--port", "0", "--json"]) { devserve in
+            let port = Int(devserve.url.split(separator: ":").last!.filter(\.isNumber))!
+            let (status, lines, _) = try await Devserve.follow(["events", devserve.url, "--until", "any"]) {
+                let report = #"{"kind":"error","message":"boom","stack":[{"file":"/app.js","line":2,"column":9}],"page":"/"}"#
+                let answer = try await RawConnection.exchange(
+                    Array(("POST /__hmr/error HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nOrigin: http://127.0.0.1:\(port)\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: \(report.utf8.count)\r\nConnection: close\r\n\r\n\(report)").utf8),
+                    port: port)
+                #expect(answer.status == 200, "\(answer.text)")
+                try project.write("app.js", "let x = 2\n")  // a build ends the follower
+            }
+            #expect(status == .exited(0))
+            // (The project folder is the current one, so the served file is named by its URL.)
+            #expect(lines.contains("browser error · boom · /app.js:2:9 (page /)"), "\(lines)")
+        }
+    }
+
     /// `events`, `status` and `rebuild` take the same URL, --json and --timeout.
     @Test func theRemoteCommandsShareTheirOptions() async throws {
         try await RawConnection.withRefusingPort { port in

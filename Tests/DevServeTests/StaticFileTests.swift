@@ -137,7 +137,10 @@ import Testing
         try await withSite { server, _ in
             let (response, body) = try await server.fetch("/__hmr/client.js")
             #expect(response.headers["Content-Type"].first == "text/javascript; charset=utf-8")
-            let source = try String(contentsOf: repositoryRoot.appendingPathComponent("client-js/devserve.js"), encoding: .utf8)
+            // errors.js (the page-error code), then devserve.js, byte for byte.
+            let source = try ["errors.js", "devserve.js"].map {
+                try String(contentsOf: repositoryRoot.appendingPathComponent("client-js/\($0)"), encoding: .utf8)
+            }.joined()
             #expect(body == source)
         }
     }

@@ -45,6 +45,9 @@ public struct DevServeConfiguration: Sendable {
     /// Whether ES modules are updated in place through `import.meta.hot` (see ``ModuleGraph``);
     /// off, a changed script reloads the page, and scripts are served byte for byte.
     public var hotModules: Bool
+    /// Whether pages also report `console.error` and `console.warn` (as `browser-error` events
+    /// and terminal lines), not only uncaught errors and rejections.
+    public var forwardConsole: Bool
     /// Where build output is echoed while it runs.
     public var buildEcho: ShellBuildRunner.Echo
     /// Host names answered on top of localhost and loopback addresses (see ``HostPolicy``).
@@ -105,7 +108,8 @@ public struct DevServeConfiguration: Sendable {
         proxies: [ProxyRoute] = [],
         editorCommand: String? = nil,
         directoryListing: Bool = true,
-        hotModules: Bool = true
+        hotModules: Bool = true,
+        forwardConsole: Bool = false
     ) {
         self.root = root
         self.watchFolders = watchFolders ?? [root]
@@ -137,6 +141,7 @@ public struct DevServeConfiguration: Sendable {
         self.editorCommand = editorCommand
         self.directoryListing = directoryListing
         self.hotModules = hotModules
+        self.forwardConsole = forwardConsole
     }
 
     /// The declared output folders, when there is a build command to write them.

@@ -21,7 +21,7 @@ public struct BuildStatus: Sendable, Encodable, Equatable {
         case .building: BuildStatus(status: .building, changed: event.changed, error: error)
         case .built: .idle
         case .error: BuildStatus(status: .error, changed: [], error: event)
-        case .custom: self
+        case .custom, .browserError: self
         }
     }
 

@@ -13,6 +13,8 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
         /// An event an embedder published (``EventHub/publish(custom:detail:)``): ``name`` and
         /// ``detail``, for page scripts (`devserve.on(name, fn)`) and editors.
         case custom
+        /// A page reported an error (`POST /__hmr/error`): ``browserError``.
+        case browserError = "browser-error"
     }
 
     /// What happened.
@@ -35,6 +37,8 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
     /// On `built`, when ES modules devserve served are among the changed outputs: what a tab
     /// needs to update them in place (``HotUpdate``).
     public var hot: HotUpdate?
+    /// On `browser-error`: what the page reported, its frames mapped to the sources.
+    public var browserError: BrowserError?
     /// On `custom`: the event's name (`[a-z0-9][a-z0-9-]*`).
     public var name: String?
     /// On `custom`: the event's detail, as JSON text.
@@ -44,8 +48,8 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
     /// makes them with the right id.
     public init(
         kind: Kind, id: Int, changed: [String], durationMs: Int? = nil, exitCode: Int32? = nil, output: String? = nil,
-        outputs: [String]? = nil, diagnostics: [Diagnostic]? = nil, hot: HotUpdate? = nil, name: String? = nil,
-        detail: String? = nil
+        outputs: [String]? = nil, diagnostics: [Diagnostic]? = nil, hot: HotUpdate? = nil,
+        browserError: BrowserError? = nil, name: String? = nil, detail: String? = nil
     ) {
         self.kind = kind
         self.id = id
@@ -56,6 +60,7 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
         self.outputs = outputs
         self.diagnostics = diagnostics
         self.hot = hot
+        self.browserError = browserError
         self.name = name
         self.detail = detail
     }
@@ -76,6 +81,19 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
             var diagnostics: [Diagnostic]?
             var hot: HotUpdate?
         }
+        if kind == .browserError {
+            struct Reported: Decodable {
+                var id: Int
+                var kind: String
+                var message: String
+                var stack: [BrowserError.Frame]
+                var page: String
+            }
+            let reported = try JSONDecoder().decode(Reported.self, from: Data(json.utf8))
+            return DevServerEvent(
+                kind: .browserError, id: reported.id, changed: [],
+                browserError: BrowserError(kind: reported.kind, message: reported.message, stack: reported.stack, page: reported.page))
+        }
         if kind == .custom {
             guard let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
                 let id = object["id"] as? Int, let name = object["name"] as? String
@@ -93,8 +111,13 @@ public struct DevServerEvent: Sendable, Encodable, Equatable {
     }
 
     /// The single-line JSON payload (`data:`): `{"id":…,"changed":[…],…}`, or
-    /// `{"detail":…,"id":…,"name":"…"}` for a custom event.
+    /// `{"detail":…,"id":…,"name":"…"}` for a custom event, or
+    /// `{"id":…,"kind":…,"message":…,"page":…,"stack":[…]}` for a browser error.
     public var json: String {
+        if kind == .browserError, let browserError {
+            let fields = JSON.encode(browserError)  // {"kind":…,"message":…,"page":…,"stack":[…]}
+            return #"{"id":\#(id),"# + fields.dropFirst()
+        }
         guard kind == .custom else { return JSON.encode(self) }
         return #"{"detail":\#(detail ?? "null"),"id":\#(id),"name":\#(JSON.encode(name ?? ""))}"#
     }

@@ -23,6 +23,9 @@ public final class EventHub: Sendable {
     public static let helloOutputLimit = 16 << 10
     /// Clients connected at once; past it, `/__hmr` answers 503.
     public let maxClients: Int
+    /// Whether pages forward `console.error` and `console.warn` (`--forward-console`), as
+    /// `hello` tells them.
+    public let forwardConsole: Bool
 
     private struct State {
         var lastID = 0
@@ -47,11 +50,14 @@ public final class EventHub: Sendable {
     private static let shutdownMessage = ByteBuffer(string: SSEMessage(event: "shutdown", data: "{}").encoded)
 
     /// A hub with no clients; `maxClients` bounds `/__hmr` streams.
-    public init(heartbeatInterval: Duration = .seconds(5), historyLimit: Int = 256, maxClients: Int = 1024) {
+    public init(
+        heartbeatInterval: Duration = .seconds(5), historyLimit: Int = 256, maxClients: Int = 1024, forwardConsole: Bool = false
+    ) {
         self.instance = UUID().uuidString.lowercased()
         self.heartbeatInterval = heartbeatInterval
         self.historyLimit = historyLimit
         self.maxClients = maxClients
+        self.forwardConsole = forwardConsole
     }
 
     /// The status as the published events tell it (what `hello` and `/__hmr/status` say; the
@@ -96,9 +102,17 @@ public final class EventHub: Sendable {
         return publish { id in DevServerEvent(kind: .custom, id: id, changed: [], name: name, detail: detail) }
     }
 
+    /// Publishes an error a page reported: every stream gets a `browser-error` event (editors
+    /// follow it; pages ignore it). It does not change the build status.
+    @discardableResult
+    func publish(_ browserError: BrowserError) -> DevServerEvent {
+        publish { id in DevServerEvent(kind: .browserError, id: id, changed: [], browserError: browserError) }
+    }
+
     /// Names a custom event cannot take: the events of the stream and of the page API.
     public static let reservedNames: Set<String> = [
         "hello", "heartbeat", "shutdown", "building", "built", "error", "custom", "connected", "disconnected", "message", "open",
+        "browser-error",
     ]
 
     private func publish(_ make: (Int) -> DevServerEvent) -> DevServerEvent {
@@ -161,7 +175,7 @@ public final class EventHub: Sendable {
             let hello = JSON.encode(
                 HelloPayload(
                     instance: instance, heartbeatMs: Int(heartbeatInterval / .milliseconds(1)),
-                    state: state.status.withOutputTail(Self.helloOutputLimit)))
+                    state: state.status.withOutputTail(Self.helloOutputLimit), forwardConsole: forwardConsole))
             var first = ByteBuffer()
             if let missed = replay(after: lastEventID, in: state) {
                 first.writeString(SSEMessage(event: "hello", data: hello, retry: Self.retryMilliseconds).encoded)
@@ -263,4 +277,6 @@ struct HelloPayload: Encodable {
     var instance: String
     var heartbeatMs: Int
     var state: BuildStatus
+    /// Whether the page should report `console.error` and `console.warn` too.
+    var forwardConsole: Bool
 }

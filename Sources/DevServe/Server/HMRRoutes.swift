@@ -13,6 +13,10 @@ struct HMRRoutes<Context: RequestContext> {
     let rebuild: @Sendable () -> Void
     /// Nil when no editor is configured.
     let editor: EditorLauncher?
+    /// Maps the frames of reported page errors to their sources.
+    let frames: FrameMapper
+    /// How many error reports are taken.
+    let reports: ReportBudget
 
     func register(on router: Router<Context>) {
         let status = { @Sendable in Self.json(JSON.encode(StatusPayload(status: self.hub.status, clients: self.hub.clientCount))) }
@@ -33,6 +37,36 @@ struct HMRRoutes<Context: RequestContext> {
             return Response.message(.accepted, "rebuild requested")
         }
         router.post("/__hmr/open") { request, _ in try await self.open(request) }
+        router.post("/__hmr/error") { request, _ in try await self.report(request) }
+    }
+
+
+    /// `POST /__hmr/error` with `{"kind","message","stack":[{"file","line","column"}],"page"}`
+    /// (what the client sends for an uncaught error, a rejection, a failed load, or a forwarded
+    /// console line): published as a `browser-error` event, printed in the terminal, and answered
+    /// with the frames mapped to their sources (`{"stack":[…]}`), for the page's overlay.
+    private func report(_ request: Request) async throws -> Response {
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: BrowserError.reportLimit)
+        } catch {
+            return .refusal(.contentTooLarge, "an error report is at most \(BrowserError.reportLimit / 1024) KiB")
+        }
+        guard var report = try? JSONDecoder().decode(BrowserError.self, from: Data(body.readableBytesView)),
+            BrowserError.kinds.contains(report.kind)
+        else {
+            return .refusal(
+                .badRequest,
+                #"the body must be JSON such as {"kind": "error", "message": "…", "stack": [{"file": "/app.js", "line": 2, "column": 9}], "page": "/"}"#)
+        }
+        guard reports.take() else {
+            return .refusal(.tooManyRequests, "too many error reports (at most \(reports.limit) in \(reports.window)); this one is dropped")
+        }
+        report.message = String(report.message.prefix(2000))
+        report.page = String(report.page.prefix(2000))
+        report.stack = frames.map(Array(report.stack.prefix(30)))
+        hub.publish(report)
+        return Self.json(JSON.encode(["stack": report.stack]))
     }
 
     private static func script(_ source: String) -> Response {

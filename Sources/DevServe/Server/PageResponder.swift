@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import NIOPosix
 
@@ -9,6 +10,8 @@ struct PageResponder: Sendable {
     let injector: HTMLInjector?
     /// While the last build failed, pages come from the last good build (nil: from disk).
     var lastGoodPage: @Sendable (String) -> [UInt8]? = { _ in nil }
+    /// The project's folders, to name a page's file in its `Server-Timing` header.
+    var paths: ProjectPaths?
 
     /// The page in `file` (an absolute path), or nil when it cannot be read.
     func respond(file: String, to request: Request, status: HTTPResponse.Status = .ok) async throws -> Response? {
@@ -16,19 +19,31 @@ struct PageResponder: Sendable {
         guard let page = try await NIOThreadPool.singleton.runIfActive({ lastGoodPage(file) ?? FileBytes.read(file) }) else {
             return nil
         }
-        return respond(html: page, to: request, status: status)
+        return respond(html: page, to: request, status: status, file: paths?.urlPath(file))
     }
 
-    /// A page made in memory.
-    func respond(html page: [UInt8], to request: Request, status: HTTPResponse.Status = .ok) -> Response {
+    /// A page made in memory; `file` is the URL path of the served file it came from, if any.
+    ///
+    /// That file is named in `Server-Timing: devserve-page;desc="/about/index.html"`, which the
+    /// client reads from its navigation entry to know which outputs are its own document (the
+    /// URL does not say: `/about/` is `/about/index.html`, and a single-page app's routes are all
+    /// its fallback page). Browsers expose it only to secure contexts, which localhost is.
+    func respond(html page: [UInt8], to request: Request, status: HTTPResponse.Status = .ok, file: String? = nil) -> Response {
         let body = injector?.inject(into: page) ?? page
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.contentLength] = String(body.count)
         headers[.cacheControl] = "no-store"
+        if let file, !file.contains("\""), !file.contains("\\"), file.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7f }) {
+            headers[.serverTiming] = #"devserve-page;desc="\#(file)""#
+        }
         if request.method == .head {
             return Response(status: status, headers: headers, body: .init())
         }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
+}
+
+extension HTTPField.Name {
+    static let serverTiming = Self("Server-Timing")!
 }

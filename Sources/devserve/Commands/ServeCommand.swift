@@ -35,6 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(Setting.json) var json: Bool?
     @Flag(Setting.inject) var inject: Bool?
     @Flag(Setting.hot) var hot: Bool?
+    @Flag(Setting.forwardConsole) var forwardConsole: Bool?
     @Option(Setting.allowedHost) var allowedHosts: [String] = []
     @Option(Setting.cors) var cors: String?
     @Flag(Setting.allowDotfiles) var allowDotfiles: Bool?
@@ -127,6 +128,7 @@ struct ServeCommand: AsyncParsableCommand {
         layer.flag(Setting.json, json, current: current)
         layer.flag(Setting.inject, inject, current: current)
         layer.flag(Setting.hot, hot, current: current)
+        layer.flag(Setting.forwardConsole, forwardConsole, current: current)
         layer.flag(Setting.allowedHost, allowedHosts, current: current)
         layer.flag(Setting.cors, cors, current: current)
         layer.flag(Setting.allowDotfiles, allowDotfiles, current: current)

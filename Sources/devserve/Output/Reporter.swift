@@ -12,6 +12,7 @@ import Foundation
 /// Every build starts with a `building` line and ends with a `built in` or `error in` line
 /// (the begin and end patterns of an editor's background task), and each problem in between is
 /// one `file:line:col: severity: message` line, as problem matchers and `errorformat` expect.
+/// An error a page reported is one `browser error · MESSAGE · file:line:col (page /x.html)` line.
 /// With `--json`, one JSON object per event instead.
 struct Reporter: Sendable {
     let json: Bool
@@ -113,6 +114,8 @@ struct Reporter: Sendable {
             return tail + problems + [end.joined(separator: " · ")]
         case .custom:
             return []
+        case .browserError:
+            return event.browserError.map { [paint($0.line, $0.kind == "console-warn" ? 33 : 31)] } ?? []
         }
     }
 

@@ -77,6 +77,9 @@ enum Setting {
     static let hot = SettingKey<Bool>(
         "hot", "Update ES modules that use import.meta.hot in place (--no-hot: a changed script reloads the page).",
         default: true, apply: { $1.hotModules = $0 })
+    static let forwardConsole = SettingKey<Bool>(
+        "forward-console", "Pages also report console.error and console.warn (as browser-error events and terminal lines).",
+        default: false, apply: { $1.forwardConsole = $0 })
     static let allowedHost = SettingKey<[String]>(
         "allowed-host",
         "A host name to answer besides localhost and loopback addresses (repeatable; .example.test allows subdomains too).",
@@ -132,7 +135,7 @@ enum Setting {
     /// order they are applied in (``watch`` after ``root``).
     static let all: [any AnySettingKey] = [
         root, port, host, build, watch, ignore, debounce, debounceMax, onBusy, buildTimeout, holdTimeout, output, poll,
-        gitignore, heartbeat, json, inject, hot, allowedHost, cors, allowDotfiles, followSymlinks, maxClients, requestTimeout,
+        gitignore, heartbeat, json, inject, hot, forwardConsole, allowedHost, cors, allowDotfiles, followSymlinks, maxClients, requestTimeout,
         spa, fallback, proxy, editor, open,
     ]
 
