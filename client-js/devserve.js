@@ -25,6 +25,12 @@
  * raw output naming one, is an <a data-devserve-open> link: a click asks the
  * server (POST /__hmr/open) to open it in the editor; a failure shows the
  * server's reason in [data-devserve-notice].
+ *
+ * The overlays live in the open shadow root of one <devserve-overlay> element
+ * on <html>, so the page's CSS neither styles them nor is styled by them:
+ * #devserve-overlay (a build error) and #devserve-runtime (page errors, from
+ * client-js/errors.js, served in front of this file; hidden while a build
+ * error shows).
  */
 (function () {
   'use strict';
@@ -155,6 +161,7 @@
   var online = false;           // between a hello and an offline
   var link = null;              // this tab's own stream (leader or per-tab), else null
   var overlay = null, indicator = null, notice = null;
+  var host = null, shadow = null; // <devserve-overlay> and its shadow root, once needed
 
   function log(msg) { console.log('[devserve] ' + msg); }
   function parent() { return document.body || document.documentElement; }
@@ -231,6 +238,7 @@
     }
     instance = data.instance;
     online = true;
+    if (errors) errors.forwardConsole(data.forwardConsole === true);
     if (!emit('connected', data)) return;
     var state = data.state || {};
     if (state.status === 'error' && state.error) showOverlay(state.error);
@@ -242,11 +250,26 @@
     if (!emit('built', data)) return;
     hideOverlay();
     hideIndicator();
+    apply(data);
+  }
+
+  // A build that arrived while this tab was hidden (merged with any later
+  // one): applied when the tab shows again, so a background tab neither
+  // reloads nor runs updates nobody sees.
+  var pending = null;
+
+  function apply(data) {
+    if (document.hidden) { pending = pending ? merge(pending, data) : data; return; }
     // `outputs` lists the served files whose content changed; without it,
-    // fall back to the changed sources.
+    // fall back to the changed sources (and reload: anything may be used).
     var exact = Array.isArray(data.outputs);
     var files = exact ? data.outputs : (data.changed || []);
     if (exact && !files.length) return log('build changed no output, not reloading');
+    if (exact) {
+      var used = files.filter(usedHere);
+      if (!used.length) return log('this page uses none of ' + files.join(', ') + ', not reloading');
+      files = used;
+    }
     var css = files.filter(function (p) { return /\.css$/i.test(stripQuery(p)); });
     var images = files.filter(function (p) { return /\.(png|jpe?g|gif|webp|avif|svg|ico|bmp)$/i.test(stripQuery(p)); });
     // ES modules go to the hot runtime (/__hmr/hot.js), when a module of this
@@ -256,16 +279,99 @@
     var modules = hot ? files.filter(function (p) { return hot.changed.indexOf(stripQuery(p)) !== -1; }) : [];
     var rest = files.filter(function (p) { return css.indexOf(p) === -1 && images.indexOf(p) === -1 && modules.indexOf(p) === -1; });
     if (!files.length || rest.length || (images.length && !swapImages(images))) {
-      log('full reload: ' + (rest.length ? rest.join(', ') + ' changed' : 'the change could not be applied in place') +
-        (data.hot && !runtime && rest.some(function (p) { return data.hot.changed.indexOf(stripQuery(p)) !== -1; })
-          ? ' (no module of this page uses import.meta.hot)' : ''));
-      return location.reload();
+      return reload(rest.length ? rest.join(', ') + ' changed' : 'the change could not be applied in place',
+        data.hot && !runtime && rest.some(function (p) { return data.hot.changed.indexOf(stripQuery(p)) !== -1; })
+          ? ' (no module of this page uses import.meta.hot)' : '');
     }
     if (css.length) swapCss(css);
     if (!modules.length) return;
     runtime.update(hot).then(function (reason) {
-      if (reason) { log('full reload: ' + reason); location.reload(); }
-    }, function (e) { log('full reload: the hot update failed: ' + (e && e.message || e)); location.reload(); });
+      if (reason) reload(reason, '');
+    }, function (e) { reload('the hot update failed: ' + (e && e.message || e), ''); });
+  }
+
+  function merge(a, b) {
+    var outputs = Array.isArray(a.outputs) && Array.isArray(b.outputs) ? union(a.outputs, b.outputs) : null;
+    var hot = a.hot && b.hot ? {
+      version: Math.max(a.hot.version, b.hot.version),
+      changed: union(a.hot.changed, b.hot.changed),
+      importers: Object.assign({}, a.hot.importers, b.hot.importers),
+      pruned: union(a.hot.pruned || [], b.hot.pruned || [])
+    } : (a.hot || b.hot);
+    return { outputs: outputs, changed: union(a.changed || [], b.changed || []), hot: hot };
+  }
+
+  function union(a, b) { return a.concat(b.filter(function (x) { return a.indexOf(x) === -1; })); }
+
+  if (typeof document.addEventListener === 'function') {
+    document.addEventListener('visibilitychange', function () {
+      if (document.hidden || !pending) return;
+      var data = pending;
+      pending = null;
+      apply(data);
+    });
+  }
+
+  // ---- what this page uses ---------------------------------------------
+
+  // A change reloads (or swaps into) this tab only when the page uses it: its
+  // own document, named by devserve in the page's Server-Timing header
+  // (`devserve-page`), or any URL it fetched (Resource Timing lists scripts,
+  // styles, images and fetch() calls, failed ones too). When either is
+  // unknown (no header on an insecure origin, a listing or a proxied page;
+  // the Resource Timing buffer filled before this script ran), everything
+  // counts as used: a needless reload beats a stale page.
+  var resourcesKnown = false;
+  try {
+    resourcesKnown = typeof performance.getEntriesByType === 'function' &&
+      performance.getEntriesByType('resource').length < 250;
+    if (performance.setResourceTimingBufferSize) performance.setResourceTimingBufferSize(100000);
+    performance.addEventListener('resourcetimingbufferfull', function () { resourcesKnown = false; });
+  } catch (e) { resourcesKnown = false; }
+
+  function pageFile() {
+    try {
+      var nav = performance.getEntriesByType('navigation')[0];
+      var entry = nav && (nav.serverTiming || []).filter(function (t) { return t.name === 'devserve-page'; })[0];
+      return entry ? entry.description : null;
+    } catch (e) { return null; }
+  }
+
+  function usedHere(output) {
+    var path = stripQuery(output);
+    var page = pageFile();
+    if (page === null || path === page || !resourcesKnown) return true;
+    return performance.getEntriesByType('resource').some(function (entry) {
+      try {
+        var u = new URL(entry.name);
+        return u.origin === location.origin && decodeURIComponent(u.pathname) === path;
+      } catch (e) { return false; }
+    });
+  }
+
+  // ---- reloading, and the reader's place -------------------------------
+
+  var SCROLL_KEY = 'devserve:scroll';
+
+  // One console line says why; the scroll position is kept for the reloaded
+  // page, for when the browser does not restore it itself.
+  function reload(reason, note) {
+    log('full reload: ' + reason + (note || ''));
+    try {
+      sessionStorage.setItem(SCROLL_KEY, JSON.stringify({ page: location.pathname + location.search, x: scrollX, y: scrollY }));
+    } catch (e) { /* storage off: the browser's own restoration only */ }
+    location.reload();
+  }
+
+  function restoreScroll() {
+    var saved;
+    try {
+      saved = JSON.parse(sessionStorage.getItem(SCROLL_KEY) || 'null');
+      sessionStorage.removeItem(SCROLL_KEY);
+    } catch (e) { return; }
+    if (!saved || saved.page !== location.pathname + location.search) return;
+    var put = function () { if (!scrollX && !scrollY && (saved.x || saved.y)) scrollTo(saved.x, saved.y); };
+    if (document.readyState === 'complete') put(); else window.addEventListener('load', put);
   }
 
   function onBuildError(data) {
@@ -365,9 +471,40 @@
     var pre = element('pre', MONO + 'white-space:pre-wrap;margin:0');
     appendAnsi(pre, err.output || '');
     overlay.appendChild(pre);
-    parent().appendChild(overlay);
+    var root = overlayRoot();
+    root.insertBefore(overlay, root.firstChild); // first: the page-error panel after it stays hidden
   }
-  function hideOverlay() { if (overlay) { overlay.remove(); overlay = null; } }
+  function hideOverlay() { if (overlay) { overlay.remove(); overlay = null; releaseRoot(); } }
+
+  // The overlays' shadow root, on a <devserve-overlay> at the end of <html>.
+  // Styles stay CSP-safe: inline styles set through the CSSOM, and one
+  // constructed stylesheet (a <style> only where there is none): the host
+  // inherits nothing from the page, and a build error hides page errors.
+  var ROOT_CSS = ':host{all:initial!important}#devserve-overlay~#devserve-runtime{display:none}';
+  function overlayRoot() {
+    if (!host) {
+      host = document.createElement('devserve-overlay');
+      shadow = host.attachShadow({ mode: 'open' });
+      try {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(ROOT_CSS);
+        shadow.adoptedStyleSheets = [sheet];
+      } catch (e) {
+        shadow.appendChild(document.createElement('style')).textContent = ROOT_CSS;
+      }
+    }
+    if (!host.isConnected) document.documentElement.appendChild(host);
+    return shadow;
+  }
+  // Takes the host out of the page once no overlay is left in it.
+  function releaseRoot() {
+    if (host && !Array.prototype.some.call(shadow.childNodes, function (n) { return n.tagName === 'DIV'; })) host.remove();
+  }
+  // The overlay (or page-error panel) an element is in, or null.
+  function panelOf(e) {
+    while (e && e.parentNode !== shadow) e = e.parentNode;
+    return e;
+  }
 
   // One diagnostic above the raw output: "file:line:col severity: message",
   // its location a link to the editor.
@@ -399,15 +536,15 @@
         return r.ok ? '' : r.text().then(function (t) { return t.trim() || 'devserve: HTTP ' + r.status; });
       }).catch(function (err) {
         return 'devserve: ' + err.message;
-      }).then(showNotice);
+      }).then(function (text) { showNotice(text, panelOf(a)); });
     });
     return a;
   }
 
-  // One line of text at the foot of the overlay, replacing the last; '' clears.
-  function showNotice(text) {
+  // One line of text at the foot of an overlay, replacing the last; '' clears.
+  function showNotice(text, panel) {
     if (notice) notice.remove();
-    notice = text && overlay && overlay.appendChild(element('div', 'position:fixed;bottom:12px;padding:4px 10px;background:#5c1f1f', text));
+    notice = text && panel && panel.appendChild(element('div', 'position:fixed;bottom:12px;padding:4px 10px;background:#5c1f1f', text));
     if (notice) notice.setAttribute('data-devserve-notice', '');
   }
 
@@ -453,7 +590,13 @@
 
   // ---- start -------------------------------------------------------------
 
+  // Page errors (client-js/errors.js): shown in their own panel and reported.
+  var errors = typeof __devserveErrors === 'object' ? __devserveErrors.install({
+    url: url, root: overlayRoot, element: element, link: editorLink, release: releaseRoot, log: log
+  }) : null;
+
   // A page restored from the back-forward cache missed events: load it afresh.
   window.addEventListener('pageshow', function (e) { if (e.persisted) location.reload(); });
+  restoreScroll();
   start(true);
 })();

@@ -92,12 +92,27 @@ class Devserve:
             raise AssertionError(f"devserve did not start: {line}")
         self.url = first["url"]
         self.port = int(self.url.rstrip("/").rsplit(":", 1)[1])
+        self.lines = []
         # Drain the rest of stdout so devserve never blocks on a full pipe.
         threading.Thread(target=self._drain, daemon=True).start()
 
     def _drain(self):
+        # Kept (the --json lines), for tests that check what devserve printed.
         with self.process.stdout:
-            self.process.stdout.read()
+            for line in self.process.stdout:
+                self.lines.append(line.rstrip("\n"))
+
+    def events(self, kind):
+        """The --json lines printed so far of one type, decoded."""
+        found = []
+        for line in list(self.lines):
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if record.get("type") == kind:
+                found.append(record)
+        return found
 
     def _first_line(self, timeout):
         result = []

@@ -6,7 +6,10 @@ from selenium.common.exceptions import NoAlertPresentException
 
 from support import ARTIFACTS, BrowserTestCase, wait_for
 
-OVERLAY_TEXT = "var o = document.getElementById('devserve-overlay'); return o ? o.innerText : null"
+# The overlay lives in the open shadow root of <devserve-overlay> (the page's CSS cannot reach it).
+ROOT = "document.querySelector('devserve-overlay').shadowRoot"
+OVERLAY_TEXT = ("var h = document.querySelector('devserve-overlay'); var o = h && h.shadowRoot.getElementById('devserve-overlay');"
+                " return o ? o.innerText : null")
 
 HOSTILE_BUILD = r"""#!/bin/sh
 # Copies src/ to dist/, or fails with coloured, hostile output when src/ mentions FAIL.
@@ -75,15 +78,15 @@ class OverlayTests(BrowserTestCase):
         self.assertIn('red alert <img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=2</script>', text)
         self.assertIn("bold yellow &amp; plain", text)
         self.assertNotIn("\x1b", text)
-        self.assertEqual(self.js("return document.querySelectorAll('#devserve-overlay img, #devserve-overlay script').length"), 0)
+        self.assertEqual(self.js(f"return {ROOT}.querySelectorAll('#devserve-overlay img, #devserve-overlay script').length"), 0)
         self.assertIsNone(self.js("return window.__pwned === undefined ? null : window.__pwned"))
         with self.assertRaises(NoAlertPresentException):
             self.driver.switch_to.alert.text
         # ANSI colours are rendered, through the CSSOM, so even this page's strict CSP allows them.
-        styles = self.js("""
-            return Array.from(document.querySelectorAll('#devserve-overlay pre span')).map(function (s) {
+        styles = self.js(f"""
+            return Array.from({ROOT}.querySelectorAll('#devserve-overlay pre span')).map(function (s) {{
                 var c = getComputedStyle(s); return [s.textContent, c.color, c.fontWeight];
-            });""")
+            }});""")
         self.assertIn(["red alert", "rgb(255, 92, 87)", "400"], styles)
         self.assertIn(["bold yellow", "rgb(251, 255, 200)", "700"], styles)
         self.assertEqual([m for m in self.console() if "Content Security Policy" in m], [])
@@ -104,11 +107,11 @@ class OverlayTests(BrowserTestCase):
         self.mark()
         project.edit("src/index.html", "<h1>devserve build demo</h1>", "<h1>BUILD_ERROR here</h1>")
         wait_for("the overlay", lambda: self.js(OVERLAY_TEXT))
-        links = self.js("return Array.from(document.querySelectorAll('#devserve-overlay a[data-devserve-open]'))"
+        links = self.js(f"return Array.from({ROOT}.querySelectorAll('#devserve-overlay a[data-devserve-open]'))"
                         ".map(function (a) { return a.getAttribute('data-devserve-open'); })")
         # The diagnostic, and the first line of the raw output that names a file.
         self.assertEqual(links, ["src/index.html:9:7", "src/index.html:9:7"])
-        self.js("document.querySelector('#devserve-overlay a[data-devserve-open]').click()")
+        self.js(f"{ROOT}.querySelector('#devserve-overlay a[data-devserve-open]').click()")
         opened = wait_for("the editor to be started",
                           lambda: os.path.exists(log) and open(log).read().split("\n")[:3])
         self.assertEqual(opened, [os.path.realpath(project.file("src/index.html")), "9", "7"])

@@ -1,10 +1,14 @@
 // A tiny fake browser (clock, DOM, EventSource, location, console) that runs
-// client-js/devserve.js inside a vm context. Only what the client uses.
+// the client inside a vm context. Only what the client uses.
 import fs from 'node:fs';
 import vm from 'node:vm';
 
-const CLIENT = fs.readFileSync(new URL('../devserve.js', import.meta.url), 'utf8');
+// What devserve serves as /__hmr/client.js: errors.js, then devserve.js. Run
+// under that URL, so stack traces name it as a browser's would.
+const read = (files) => files.map((f) => fs.readFileSync(new URL(`../${f}`, import.meta.url), 'utf8')).join('');
+const CLIENT = read(['errors.js', 'devserve.js']);
 export const ORIGIN = 'http://localhost:8080';
+const CLIENT_URL = `${ORIGIN}/__hmr/client.js`;
 
 // ---- fake clock -----------------------------------------------------------
 
@@ -88,6 +92,19 @@ export class FakeElement {
   set src(v) { this.setAttribute('src', v); }
   removeAttribute(name) { delete this.attributes[name]; }
   get id() { return this.getAttribute('id') ?? ''; }
+  get firstChild() { return this.childNodes[0] ?? null; }
+  // In the document, or in a shadow root whose host is.
+  get isConnected() {
+    let node = this;
+    while (node.parentNode || node.host) node = node.parentNode ?? node.host;
+    return node === this.ownerDocument.documentElement;
+  }
+  attachShadow({ mode }) {
+    if (this.shadow) throw new Error('attachShadow: already has a shadow root');
+    this.shadow = new FakeShadowRoot(this, mode);
+    return this.shadow;
+  }
+  get shadowRoot() { return this.shadow?.mode === 'open' ? this.shadow : null; }
   set textContent(v) { this.childNodes = []; this._html = null; this._text = String(v); }
   get textContent() {
     if (this._html !== null) return decode(this._html.replace(/<[^>]*>/g, ''));
@@ -111,6 +128,22 @@ export class FakeElement {
   // Test helpers (not used by the client).
   descendants() { return this.childNodes.flatMap((c) => [c, ...c.descendants()]); }
   find(pred) { return this.descendants().find(pred) ?? null; }
+}
+
+// A shadow root: children like an element's, outside its host's descendants().
+export class FakeShadowRoot extends FakeElement {
+  constructor(host, mode) {
+    super('#shadow-root', host.ownerDocument);
+    this.host = host;
+    this.mode = mode;
+    this.adoptedStyleSheets = [];
+  }
+  getElementById(id) { return this.find((e) => e.id === id); }
+}
+
+// new CSSStyleSheet() + replaceSync(text), as shadow roots adopt them.
+export class FakeCSSStyleSheet {
+  replaceSync(text) { this.text = String(text); }
 }
 
 export class FakeDocument {
@@ -201,14 +234,17 @@ export function fakeTabs() {
 
 // ---- the whole fake browser -------------------------------------------------
 
-// `globals` adds to (or overrides) what the page sees, e.g. a fake SharedWorker.
-export function boot({ withBody = true, random = 0, scriptSrc, href = `${ORIGIN}/index.html`, globals = {} } = {}) {
+// `globals` adds to (or overrides) what the page sees, e.g. a fake SharedWorker;
+// `files`, the client files run (by default errors.js then devserve.js).
+export function boot({ withBody = true, random = 0, scriptSrc, href = `${ORIGIN}/index.html`, globals = {}, files } = {}) {
   const clock = new FakeClock();
   const sources = [];
   const logs = [];
   const location = { href, origin: new URL(href).origin, reloads: 0, reload() { this.reloads++; } };
   const document = new FakeDocument(location, { withBody, scriptSrc });
-  const record = (level) => (...args) => logs.push({ level, text: args.join(' ') });
+  // Like a real console, printing any argument never throws.
+  const print = (value) => { try { return String(value); } catch { return Object.prototype.toString.call(value); } };
+  const record = (level) => (...args) => logs.push({ level, text: args.map(print).join(' ') });
   const context = {
     document,
     location,
@@ -217,12 +253,14 @@ export function boot({ withBody = true, random = 0, scriptSrc, href = `${ORIGIN}
     console: { log: record('log'), info: record('info'), warn: record('warn'), error: record('error'), debug: record('debug') },
     ...timeGlobals(clock, random),
     CustomEvent,
+    CSSStyleSheet: FakeCSSStyleSheet,
     navigator: {},
     ...windowEvents(),
     ...globals,
   };
   context.window = context;
-  const run = () => vm.runInNewContext(CLIENT, context, { filename: 'devserve.js' });
+  const source = files ? read(files) : CLIENT;
+  const run = () => vm.runInNewContext(source, context, { filename: CLIENT_URL });
   run();
   return {
     clock, sources, logs, location, document, context, run,
@@ -235,7 +273,10 @@ export function boot({ withBody = true, random = 0, scriptSrc, href = `${ORIGIN}
       es.emit('hello', { instance: 'A', heartbeatMs: 5000, state: { status: 'idle', changed: [], error: null }, ...extra });
       return es;
     },
-    overlay() { return document.documentElement.find((e) => e.id === 'devserve-overlay'); },
+    // The overlays' shadow root (on <devserve-overlay>), or null while none shows.
+    shadow() { return document.documentElement.find((e) => e.tagName === 'DEVSERVE-OVERLAY')?.shadowRoot ?? null; },
+    overlay() { return this.shadow()?.getElementById('devserve-overlay') ?? null; },
+    runtime() { return this.shadow()?.getElementById('devserve-runtime') ?? null; },
     indicator() { return document.documentElement.find((e) => e.id === 'devserve-indicator'); },
   };
 }
@@ -282,7 +323,7 @@ export function bootWorker() {
     ...timeGlobals(clock, 0),
     self: new SharedWorkerGlobalScope(), // where the client sets onconnect
   };
-  vm.runInNewContext(CLIENT, context, { filename: 'devserve.js' });
+  vm.runInNewContext(CLIENT, context, { filename: CLIENT_URL });
   return {
     clock, sources, context,
     get es() { return sources[sources.length - 1]; },

@@ -305,7 +305,12 @@ describe('builds', () => {
 
     const overlay = b.overlay();
     assert.ok(overlay, 'no overlay');
-    assert.equal(overlay.parentNode, b.document.body);
+    // In the open shadow root of <devserve-overlay>, the last element of <html>.
+    assert.equal(overlay.parentNode, b.shadow());
+    assert.equal(b.shadow().host.parentNode, b.document.documentElement);
+    assert.equal(b.shadow().host.nextSibling, null);
+    assert.equal(b.shadow().mode, 'open');
+    assert.equal(b.document.body.find((e) => e.id === 'devserve-overlay'), null, 'the overlay is in the page itself');
     assert.match(overlay.textContent, /Build failed \(exit code 1\)/);
     const pre = overlay.find((e) => e.tagName === 'PRE');
     // Text nodes and coloured spans only, nothing parsed as HTML: the build's tags stay text.
@@ -331,10 +336,13 @@ describe('builds', () => {
     const close = overlay.find((e) => e.tagName === 'BUTTON');
     close.dispatchEvent('click');
     assert.equal(b.overlay(), null);
+    assert.equal(b.shadow(), null, 'the empty host stayed in the page');
 
     b.es.emit('error', { id: 8, durationMs: 1, exitCode: 2, output: 'again', changed: [] });
     assert.match(b.overlay().textContent, /exit code 2/);
-    assert.equal(b.document.body.descendants().filter((e) => e.id === 'devserve-overlay').length, 1);
+    b.es.emit('error', { id: 8, durationMs: 1, exitCode: 3, output: 'and again', changed: [] });
+    assert.equal(b.shadow().descendants().filter((e) => e.id === 'devserve-overlay').length, 1);
+    assert.equal(b.document.documentElement.childNodes.filter((e) => e.tagName === 'DEVSERVE-OVERLAY').length, 1);
     b.es.emit('built', { id: 9, durationMs: 1, changed: ['src/style.css'] });
     assert.equal(b.overlay(), null);
     assert.equal(b.location.reloads, 0);
@@ -367,7 +375,24 @@ describe('builds', () => {
     const b = boot({ withBody: false });
     b.hello();
     b.es.emit('error', { id: 1, durationMs: 1, exitCode: 1, output: 'x', changed: [] });
-    assert.equal(b.overlay().parentNode, b.document.documentElement);
+    assert.equal(b.overlay().parentNode, b.shadow());
+    assert.equal(b.shadow().host.parentNode, b.document.documentElement);
+  });
+
+  test('the overlays are styled from inside their shadow root, CSP-safe', () => {
+    const b = boot();
+    b.hello();
+    b.es.emit('error', { id: 1, durationMs: 1, exitCode: 1, output: 'x', changed: [] });
+    // One constructed stylesheet (no <style>, no markup): the host inherits nothing from the page.
+    const [sheet] = b.shadow().adoptedStyleSheets;
+    assert.match(sheet.text, /:host\{all:initial!important\}/);
+    assert.equal(b.shadow().find((e) => e.tagName === 'STYLE'), null);
+    assert.match(b.overlay().style.cssText, /position:fixed;inset:0;z-index:2147483647/);
+    // The page removed the host (a framework re-rendering <html>, say): the next overlay puts it back.
+    b.shadow().host.remove();
+    b.es.emit('error', { id: 2, durationMs: 1, exitCode: 1, output: 'y', changed: [] });
+    assert.match(b.overlay().textContent, /y/);
+    assert.equal(b.shadow().host.parentNode, b.document.documentElement);
   });
 
   test('build error event and connection error are told apart', () => {
