@@ -153,6 +153,14 @@ export class FakeDocument {
     this.head = this.documentElement.appendChild(new FakeElement('head', this));
     this.body = withBody ? this.documentElement.appendChild(new FakeElement('body', this)) : null;
     this.currentScript = scriptSrc ? { src: scriptSrc } : null;
+    this.hidden = false;
+    this.listeners = {};
+  }
+  addEventListener(type, fn) { (this.listeners[type] ??= []).push(fn); }
+  // Shows or hides the tab, as the browser does, with its visibilitychange event.
+  setHidden(hidden) {
+    this.hidden = hidden;
+    for (const fn of this.listeners.visibilitychange ?? []) fn({ type: 'visibilitychange' });
   }
   createElement(tag) { return new FakeElement(tag, this); }
   createTextNode(text) { const node = new FakeElement('#text', this); node.textContent = text; return node; }
@@ -240,7 +248,8 @@ export function boot({ withBody = true, random = 0, scriptSrc, href = `${ORIGIN}
   const clock = new FakeClock();
   const sources = [];
   const logs = [];
-  const location = { href, origin: new URL(href).origin, reloads: 0, reload() { this.reloads++; } };
+  const url = new URL(href);
+  const location = { href, origin: url.origin, pathname: url.pathname, search: url.search, reloads: 0, reload() { this.reloads++; } };
   const document = new FakeDocument(location, { withBody, scriptSrc });
   // Like a real console, printing any argument never throws.
   const print = (value) => { try { return String(value); } catch { return Object.prototype.toString.call(value); } };

@@ -230,6 +230,56 @@ describe('builds', () => {
     }
   });
 
+  test('a hidden tab keeps the changes and applies them when it is shown', () => {
+    const b = boot();
+    b.hello();
+    b.document.setHidden(true);
+    b.es.emit('built', { id: 1, durationMs: 3, changed: ['src/a.js'], outputs: ['/a.js'] });
+    b.es.emit('built', { id: 2, durationMs: 3, changed: ['src/b.js'], outputs: ['/b.js'] });
+    assert.equal(b.location.reloads, 0, 'a hidden tab does not reload');
+    b.document.setHidden(false);
+    assert.equal(b.location.reloads, 1, 'shown again, it applies what it missed, once');
+    assert.ok(b.logs.some((l) => /full reload: \/a\.js, \/b\.js changed/.test(l.text)), JSON.stringify(b.logs));
+  });
+
+  test('a tab acts only on the outputs its page uses', () => {
+    const performance = {
+      getEntriesByType: (type) => type === 'navigation'
+        ? [{ serverTiming: [{ name: 'devserve-page', description: '/index.html' }] }]
+        : type === 'resource' ? [{ name: `${ORIGIN}/app.js?v=1` }, { name: 'https://cdn.example/other.js' }] : [],
+      setResourceTimingBufferSize() {},
+      addEventListener() {},
+    };
+    const b = boot({ globals: { performance } });
+    b.hello();
+    b.es.emit('built', { id: 1, durationMs: 3, changed: [], outputs: ['/other.js', '/about/index.html'] });
+    assert.equal(b.location.reloads, 0, 'nothing this page uses changed');
+    assert.ok(b.logs.some((l) => /this page uses none of/.test(l.text)));
+    b.es.emit('built', { id: 2, durationMs: 3, changed: [], outputs: ['/app.js'] });
+    assert.equal(b.location.reloads, 1, 'a script it loaded');
+    b.es.emit('built', { id: 3, durationMs: 3, changed: [], outputs: ['/index.html'] });
+    assert.equal(b.location.reloads, 2, 'its own document');
+    const unknown = boot();  // no page header, no Resource Timing: everything counts
+    unknown.hello();
+    unknown.es.emit('built', { id: 1, durationMs: 3, changed: [], outputs: ['/other.js'] });
+    assert.equal(unknown.location.reloads, 1);
+  });
+
+  test('a reload keeps the scroll position for the reloaded page', () => {
+    const store = new Map();
+    const sessionStorage = { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => store.set(k, v), removeItem: (k) => store.delete(k) };
+    const first = boot({ globals: { sessionStorage, scrollX: 0, scrollY: 640 } });
+    first.hello();
+    first.es.emit('built', { id: 1, durationMs: 3, changed: [], outputs: ['/index.html'] });
+    assert.equal(first.location.reloads, 1);
+    const scrolled = [];
+    const second = boot({ globals: { sessionStorage, scrollX: 0, scrollY: 0, scrollTo: (x, y) => scrolled.push([x, y]) } });
+    assert.deepEqual(scrolled, [], 'not before the page has loaded');
+    second.context.dispatchEvent(new Event('load'));
+    assert.deepEqual(scrolled, [[0, 640]]);
+    assert.equal(store.size, 0, 'used once');
+  });
+
   test('built with an empty outputs list does not reload; outputs win over changed', () => {
     const b = boot();
     const style = b.document.addStylesheet('/style.css');
