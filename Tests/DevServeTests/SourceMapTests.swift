@@ -333,17 +333,14 @@ import Testing
     }
 
     /// 20,000 lines of 50 segments: a 5 MB map. Each line's first segment goes back by the 245
-    /// columns the line before it moved the original column. The budget is for a debug build;
-    /// an optimized one is many times faster.
-    @Test(.timeLimit(.minutes(1))) func aMapOfSeveralMegabytesDecodesQuickly() throws {
+    /// columns the line before it moved the original column. (How fast is not asserted here:
+    /// timings belong in Benchmarks/.)
+    @Test(.timeLimit(.minutes(1))) func aMapOfSeveralMegabytesDecodes() throws {
         let rest = String(repeating: ",KAAK", count: 49)
         let mappings = (["AAAA" + rest] + Array(repeating: "AAC" + Self.vlq(-245) + rest, count: 19_999)).joined(separator: ";")
         let json = Array(Self.regularMap(sources: #"["big.ts"]"#, mappings).utf8)
         #expect(json.count > 5_000_000)
-        var map: SourceMap?
-        let elapsed = ContinuousClock().measure { map = SourceMap(json: json) }
-        let parsed = try #require(map)
-        #expect(elapsed < .seconds(2), "decoding took \(elapsed)")
+        let parsed = try #require(SourceMap(json: json))
         #expect(Self.describe(parsed.original(line: 12_345, column: 5 * 17 + 4)) == "big.ts:12345:86")
         #expect(Self.describe(parsed.original(line: 20_000, column: 1_000)) == "big.ts:20000:246")
         #expect(Self.describe(parsed.original(line: 20_001, column: 1)) == "nothing")
