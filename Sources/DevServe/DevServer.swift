@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import HummingbirdCore
 import Foundation
 public import Hummingbird
 public import Logging
@@ -31,7 +32,8 @@ public struct DevServer: Service {
     private let rebuildRequests: AsyncStream<Void>
     private let rebuildContinuation: AsyncStream<Void>.Continuation
 
-    /// - Parameter onListening: called once with the URL served (`http://HOST:PORT/`).
+    /// - Parameter onListening: called once with the URL served (`http://HOST:PORT/`, or
+    ///   `https://` with ``DevServeConfiguration/tls``).
     public init(
         configuration: DevServeConfiguration, logger: Logger = Logger(label: "devserve"),
         onListening: @escaping @Sendable (String) async -> Void = { _ in }
@@ -135,20 +137,29 @@ public struct DevServer: Service {
         let screen = RequestScreen(
             hosts: HostPolicy(boundHost: configuration.host, allowedHosts: configuration.allowedHosts), fetch: FetchPolicy())
         let hub = self.hub
+        let eventStream: @Sendable () -> EventStreamHandler = { [headers = configuration.responseHeaders] in
+            EventStreamHandler(hub: hub, screen: screen, extraHeaders: headers)
+        }
+        let server: HTTPServerBuilder =
+            if let identity = configuration.tls {
+                try .devServeTLS(identity: identity, requestTimeout: configuration.requestTimeout, eventStream: eventStream)
+            } else {
+                .devServe(
+                    configuration: .init(idleTimeout: .init(configuration.requestTimeout)),
+                    requestTimeout: configuration.requestTimeout, eventStream: eventStream)
+            }
+        let scheme = configuration.tls == nil ? "http" : "https"
         let app = Application(
             router: makeRouter(
                 screen: screen, resolver: resolver, paths: paths, window: window, outputs: outputs, files: files,
                 modules: modules, proxyClient: proxyClient, editor: editor),
-            server: .devServe(
-                configuration: .init(idleTimeout: .init(configuration.requestTimeout)),
-                requestTimeout: configuration.requestTimeout,
-                eventStream: { EventStreamHandler(hub: hub, screen: screen) }),
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [PipelineService(pipeline: pipeline, watcher: watcher, hub: hub)],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-                await onListening("http://\(host):\(port)/")
+                await onListening("\(scheme)://\(host):\(port)/")
                 serverListens.finish()
             },
             logger: logger)
@@ -168,14 +179,23 @@ public struct DevServer: Service {
         try? await proxyClient?.shutdown()
     }
 
-    /// The client that forwards proxied requests: no redirects followed, no timeout on reading
-    /// (a backend's event stream may stay quiet for long), 5 s to connect.
+    /// The client that forwards proxied requests.
     private static func makeProxyClient() -> HTTPClient {
+        HTTPClient(eventLoopGroupProvider: .singleton, configuration: proxyClientConfiguration)
+    }
+
+    /// No redirects followed, no timeout on reading (a backend's event stream may stay quiet for
+    /// long), 5 s to connect, and a refused connection is not tried again: the HTTP client's
+    /// default retries it until the connect timeout, so a backend that is down took 5 s to get
+    /// its 502, where it is known at once (and a backend still starting is not helped by a retry
+    /// that gives up anyway).
+    static var proxyClientConfiguration: HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.timeout = .init(connect: .seconds(5), read: nil)
         configuration.decompression = .disabled
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return configuration
     }
 
     private func makeRouter(
@@ -183,7 +203,7 @@ public struct DevServer: Service {
         files: FileCache, modules: ModuleGraph, proxyClient: HTTPClient?, editor: EditorLauncher?
     ) -> Router<DevServeRequestContext> {
         let router = Router(context: DevServeRequestContext.self)
-        router.add(middleware: SecurityMiddleware(screen: screen))
+        router.add(middleware: SecurityMiddleware(screen: screen, extraHeaders: configuration.responseHeaders))
         if let proxyClient {
             router.add(middleware: ProxyMiddleware(routes: configuration.proxies, client: proxyClient))
         }

@@ -15,4 +15,9 @@ struct DevServeTool: AsyncParsableCommand {
             ServeCommand.self, EventsCommand.self, StatusCommand.self, RebuildCommand.self, InitCommand.self,
         ],
         defaultSubcommand: ServeCommand.self)
+
+    /// The arguments with `--open PATH` rewritten (see ``OpenPage``), then parsed as usual.
+    static func main() async {
+        await main(OpenPage.rewritten(Array(CommandLine.arguments.dropFirst())))
+    }
 }

@@ -144,9 +144,9 @@ import Testing
             let value = try #require(key.starterValue, "\(key.name) has an example or a default")
             let arguments: [String] =
                 switch value {
-                case .bool(let on): [on ? "--\(key.name)" : "--no-\(key.name)"]
-                case .strings(let list): list.flatMap { ["--\(key.name)", $0] }
-                default: key.isArgument ? [value.flagText] : ["--\(key.name)", value.flagText]
+                case .bool(let on): [on ? "--\(key.flagName)" : "--no-\(key.flagName)"]
+                case .strings(let list): list.flatMap { ["--\(key.flagName)", $0] }
+                default: key.isArgument ? [value.flagText] : ["--\(key.flagName)", value.flagText]
                 }
             let given = try settings(arguments, in: project.path)
             #expect(given.values.count == 1, "\(arguments) sets one setting")
@@ -172,8 +172,8 @@ import Testing
         }
         var expected: Set<String> = ["config", "help"]
         for key in Setting.all where !key.isArgument {
-            expected.insert(key.name)
-            if key.kind == .bool { expected.insert("no-" + key.name) }
+            expected.insert(key.flagName)
+            if key.kind == .bool { expected.insert("no-" + key.flagName) }
         }
         #expect(longNames.subtracting(["version", "experimental-dump-help"]) == expected)
         #expect(positionals == Setting.all.filter { $0.isArgument }.count)

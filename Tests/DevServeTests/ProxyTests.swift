@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import DevServe
+@testable import DevServe
 import Foundation
 import Hummingbird
 import Logging
@@ -146,6 +146,13 @@ import Testing
                 #expect(text.body == "devserve: cannot reach the backend for /api at http://127.0.0.1:\(port) (connection refused; is it running?)\n")
             }
         }
+    }
+
+    /// The HTTP client's default retries a refused connection until its connect timeout (5 s
+    /// here), so the 502 above came 5 s late; without the retry it comes at once. (A test that
+    /// timed the answer would fail on a loaded machine; the setting is what decides it.)
+    @Test func aRefusedConnectionIsNotTriedAgain() {
+        #expect(DevServer.proxyClientConfiguration.connectionPool.retryConnectionEstablishment == false)
     }
 
     @Test(arguments: ["/__hmr=http://127.0.0.1:1", "api=http://127.0.0.1:1", "/api=ftp://x", "/api", "/=http://127.0.0.1:1"])

@@ -75,6 +75,12 @@ public struct DevServeConfiguration: Sendable {
     public var editorCommand: String?
     /// Whether a folder without `index.html` gets a listing of its files.
     public var directoryListing: Bool
+    /// Headers set on every response, devserve's own answers and proxied ones included (see
+    /// ``ResponseHeader``).
+    public var responseHeaders: [ResponseHeader]
+    /// The certificate and key of HTTPS (see ``ServerIdentity``); nil: plain HTTP. With it,
+    /// every connection is TLS, and HTTP/2 for clients that offer it.
+    public var tls: ServerIdentity?
 
     /// A configuration; only the folders are required, everything else has the defaults of the
     /// command line.
@@ -109,7 +115,9 @@ public struct DevServeConfiguration: Sendable {
         editorCommand: String? = nil,
         directoryListing: Bool = true,
         hotModules: Bool = true,
-        forwardConsole: Bool = false
+        forwardConsole: Bool = false,
+        responseHeaders: [ResponseHeader] = [],
+        tls: ServerIdentity? = nil
     ) {
         self.root = root
         self.watchFolders = watchFolders ?? [root]
@@ -142,6 +150,8 @@ public struct DevServeConfiguration: Sendable {
         self.directoryListing = directoryListing
         self.hotModules = hotModules
         self.forwardConsole = forwardConsole
+        self.responseHeaders = responseHeaders
+        self.tls = tls
     }
 
     /// The declared output folders, when there is a build command to write them.

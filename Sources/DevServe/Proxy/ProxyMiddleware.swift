@@ -24,7 +24,7 @@ struct ProxyMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
         outbound.headers = Self.forwarded(request.headers)
         outbound.headers.add(name: "X-Forwarded-For", value: Self.forwardedFor(request, context))
         if let host = request.head.authority { outbound.headers.replaceOrAdd(name: "X-Forwarded-Host", value: host) }
-        outbound.headers.replaceOrAdd(name: "X-Forwarded-Proto", value: "http")
+        outbound.headers.replaceOrAdd(name: "X-Forwarded-Proto", value: request.head.scheme ?? "http")
         if request.headers[.contentLength] != nil || request.headers[.transferEncoding] != nil {
             let length = request.headers[.contentLength].flatMap { Int($0) }
             outbound.body = .stream(request.body, length: length.map { .known(Int64($0)) } ?? .unknown)

@@ -3,7 +3,7 @@ public import HTTPTypes
 /// Which cross-origin requests are refused, from `Origin` and the `Sec-Fetch-*` headers.
 ///
 /// - `/__hmr` and everything under it: an `Origin` that is present must be this server's own
-///   origin (`http://` + `Host`), so `http://127.0.0.1:PORT` is refused on `localhost:PORT`;
+///   origin (`http://` or `https://`, + `Host`), so `http://127.0.0.1:PORT` is refused on `localhost:PORT`;
 ///   `Sec-Fetch-Site` must be `same-origin` or `none` when present. A foreign page can neither
 ///   follow the event stream nor read the status.
 /// - Anything but GET and HEAD under `/__hmr` has side effects, so it must prove it is
@@ -20,7 +20,8 @@ public struct FetchPolicy: Sendable {
     public func refusal(for request: HTTPRequest, path: String) -> String? {
         let site = request.headerFields[.secFetchSite]?.lowercased()
         if path == "/__hmr" || path.hasPrefix("/__hmr/") {
-            let expected = request.authority.map { "http://" + $0.lowercased() }
+            // The scheme is the connection's (`https` over TLS, HTTP/2's `:scheme`).
+            let expected = request.authority.map { (request.scheme ?? "http") + "://" + $0.lowercased() }
             if let origin = request.headerFields[.origin], origin.lowercased() != expected {
                 return "cross-origin requests to /__hmr are refused (Origin \(origin))"
             }

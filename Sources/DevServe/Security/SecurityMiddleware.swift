@@ -11,8 +11,12 @@ import Logging
 /// same-origin` and `X-Content-Type-Options: nosniff`. Refusals are one line of plain text, and
 /// end the connection (`Connection: close`, which ``ConnectionRules`` acts on): a client that
 /// sends what is refused here gets nothing more from it, and cannot hold it by trickling a body.
+///
+/// The user's `--header`s (``ResponseHeader``) are set last, on every response, so that they
+/// replace devserve's own (`Cross-Origin-Resource-Policy: cross-origin`, say).
 struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
     let screen: RequestScreen
+    var extraHeaders: [ResponseHeader] = []
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let target: RequestTarget
@@ -21,6 +25,7 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
         case .failure(let refusal):
             var response = Response.refusal(refusal.status, refusal.message)
             response.headers[.connection] = "close"
+            response.headers.set(extraHeaders)
             return response
         }
         var response: Response
@@ -32,9 +37,10 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch {
             context.logger.error("request failed", metadata: ["path": "\(target.path)", "error": "\(error)"])
-            return .refusal(.internalServerError, "the request failed; see devserve's log")
+            response = .refusal(.internalServerError, "the request failed; see devserve's log")
         }
         response.headers.addSecurityHeaders()
+        response.headers.set(extraHeaders)
         return response
     }
 }

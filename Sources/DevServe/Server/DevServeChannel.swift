@@ -21,6 +21,8 @@ struct DevServeChannel: ServerChildChannel, HTTPChannelHandler {
     let requestTimeout: Duration
     /// Makes the event-stream handler of one connection.
     let eventStream: @Sendable () -> EventStreamHandler
+    /// Whether the connection came through TLS (``DevServeTLSChannel``): requests are `https`.
+    var secure = false
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
@@ -29,12 +31,14 @@ struct DevServeChannel: ServerChildChannel, HTTPChannelHandler {
             limits.maxHeaderListSize = configuration.httpDecoder.maxHeaderListSize
             limits.maxHeaderFieldCount = configuration.httpDecoder.maxHeaderFieldCount
             let rawWriter = RawBytesWriter()
-            try channel.pipeline.syncOperations.addHandler(rawWriter, position: .first)
+            // First of this pipeline's handlers, after TLS's when there is TLS (its bytes are
+            // raw HTTP, never raw on the socket).
+            try channel.pipeline.syncOperations.addHandler(rawWriter, position: .last)
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                 withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
                 withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
             try channel.pipeline.syncOperations.addHandler(ConnectionRules(requestTimeout: requestTimeout, rawWriter: rawWriter))
-            try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: secure))
             try channel.pipeline.syncOperations.addHandlers(configuration.additionalChannelHandlers())
             try channel.pipeline.syncOperations.addHandler(
                 HTTPConnectionStateHandler(idleTimeout: configuration.idleTimeout.map { .init($0) }, logger: logger))

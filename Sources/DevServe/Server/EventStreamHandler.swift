@@ -37,12 +37,19 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let hub: EventHub
     private let screen: RequestScreen
+    /// The user's `--header`s, on the stream's answers too.
+    private let extraHeaders: [ResponseHeader]
+    /// Whether this handler serves one HTTP/2 stream (``DevServeTLSChannel``). There, the end
+    /// of the client's side is every request's `END_STREAM`, not a client going away: the
+    /// stream must stay open. (A client that leaves resets the stream, which closes it.)
+    var servesHTTP2Stream = false
     private var state = State.forwarding(inFlight: 0)
     private var context: ChannelHandlerContext?
 
-    init(hub: EventHub, screen: RequestScreen) {
+    init(hub: EventHub, screen: RequestScreen, extraHeaders: [ResponseHeader] = []) {
         self.hub = hub
         self.screen = screen
+        self.extraHeaders = extraHeaders
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -100,7 +107,7 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         // The client shut its sending side: it is gone.
-        if case .streaming = state, let event = event as? ChannelEvent, event == .inputClosed {
+        if !servesHTTP2Stream, case .streaming = state, let event = event as? ChannelEvent, event == .inputClosed {
             end()
             context.close(promise: nil)
         }
@@ -125,6 +132,7 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
             var headers = HTTPFields.plainMessage
             headers[.contentLength] = String(body.readableBytes)
             headers[.connection] = "close"
+            headers.set(extraHeaders)
             state = .ended
             context.write(wrapOutboundOut(.head(HTTPResponse(status: .serviceUnavailable, headerFields: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(body)), promise: nil)
@@ -134,7 +142,9 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         state = .streaming(token: token)
         // Before the hub's first message, which it queued on this loop.
-        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: Self.headers))), promise: nil)
+        var headers = Self.headers
+        headers.set(extraHeaders)
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: headers))), promise: nil)
     }
 
     /// The stream is over: the hub forgets it.

@@ -45,8 +45,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(Setting.spa) var spa: Bool?
     @Option(Setting.fallback) var fallback: String?
     @Option(Setting.proxy) var proxy: [String] = []
+    @Flag(Setting.https) var https: Bool?
+    @Option(Setting.cert) var cert: String?
+    @Option(Setting.key) var key: String?
+    @Option(Setting.headers) var headers: [String] = []
     @Option(Setting.editor) var editor: String?
     @Flag(Setting.open) var open: Bool?
+    @Option(Setting.openPath) var openPath: String?
 
     func run() async throws {
         // The inotify handle first: libinotifytools uses select(), so its descriptor must stay
@@ -57,7 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration: DevServeConfiguration
         do {
             settings = try loadSettings(current: current, environment: ProcessInfo.processInfo.environment)
-            configuration = try Self.configuration(from: settings, current: current)
+            var made = try Self.configuration(from: settings, current: current)
+            made.tls = Self.identity(settings, host: made.host, allowedHosts: made.allowedHosts)
+            configuration = made
         } catch {
             fail(error.description)
         }
@@ -67,10 +74,16 @@ struct ServeCommand: AsyncParsableCommand {
         let reporter = Reporter(json: json, color: !json && isatty(1) != 0, buildEchoed: !json)
         let logger = Logger(label: "devserve")
         let openBrowser = settings[Setting.open]
+        let openPath = settings[Setting.openPath]
         let server = DevServer(configuration: configuration, logger: logger) { url in
-            reporter.listening(url)
-            if openBrowser { await BrowserOpener.open(url, logger: logger) }
+            let served = URL(string: url)
+            let urls = ServedURLs(
+                scheme: served?.scheme ?? "http", host: configuration.host, port: served?.port ?? configuration.port,
+                addresses: HostPolicy.isLoopback(configuration.host) ? [] : ServedURLs.interfaceAddresses())
+            reporter.listening(urls)
+            if openBrowser { await BrowserOpener.open(urls.page(openPath), logger: logger) }
         }
+        if let identity = configuration.tls { Self.describe(identity) }
         if !HostPolicy.isLoopback(configuration.host) {
             FileHandle.standardError.write(
                 Data("devserve: warning: listening on \(configuration.host): your files are reachable from the network\n".utf8))
@@ -98,6 +111,42 @@ struct ServeCommand: AsyncParsableCommand {
             }
             fail("cannot listen on \(host):\(port): \(text)")
         }
+    }
+
+    /// The certificate HTTPS serves: the user's (`--cert`, `--key`), or devserve's own for
+    /// every name this server answers to (`--https`); nil for plain HTTP. Fails with one line.
+    private static func identity(_ settings: Settings, host: String, allowedHosts: [String]) -> ServerIdentity? {
+        do throws(DevServeError) {
+            if let cert = settings[Setting.cert], let key = settings[Setting.key] {
+                return try ServerIdentity.load(certificate: cert, key: key)
+            }
+            guard settings[Setting.https] else { return nil }
+            guard let folder = ServerIdentity.defaultFolder(environment: ProcessInfo.processInfo.environment) else {
+                fail("--https keeps its certificates in ~/.cache/devserve/tls, and neither HOME nor XDG_CACHE_HOME is set")
+            }
+            var names = ["localhost", "127.0.0.1", "::1"]
+            if HostPolicy.isLoopback(host) == false, !["0.0.0.0", "::", "[::]"].contains(host) { names.append(host) }
+            if !HostPolicy.isLoopback(host) { names += ServedURLs.interfaceAddresses().compactMap(\.ipAddress) }
+            names += allowedHosts.flatMap { $0.hasPrefix(".") ? [String($0.dropFirst()), "*" + $0] : [$0] }
+            return try ServerIdentity.local(in: folder, hosts: names)
+        } catch {
+            fail(error.description)
+        }
+    }
+
+    /// The certificate's fingerprint, and, the first time devserve made its CA, how to trust it.
+    private static func describe(_ identity: ServerIdentity) {
+        var lines = ["devserve: TLS certificate SHA-256 \(identity.fingerprint)"]
+        if identity.madeAuthority, let authority = identity.authorityPath {
+            lines += [
+                "devserve: made a local certificate authority: \(authority)",
+                "  Browsers warn until they trust it (once per machine; its key never leaves \((authority as NSString).deletingLastPathComponent)):",
+                "  Chromium, Firefox (NSS, from libnss3-tools):  certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n devserve -i \(authority)",
+                "  the system store:  sudo cp \(authority) /usr/local/share/ca-certificates/devserve.crt && sudo update-ca-certificates",
+                "  a phone: open the CA file on it and install it as a trusted certificate.",
+            ]
+        }
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 
     /// devserve.toml (or `--config`), then `PORT`/`HOST`, then the flags.
@@ -138,8 +187,13 @@ struct ServeCommand: AsyncParsableCommand {
         layer.flag(Setting.spa, spa, current: current)
         layer.flag(Setting.fallback, fallback, current: current)
         layer.flag(Setting.proxy, proxy, current: current)
+        layer.flag(Setting.https, https, current: current)
+        layer.flag(Setting.cert, cert, current: current)
+        layer.flag(Setting.key, key, current: current)
+        layer.flag(Setting.headers, headers, current: current)
         layer.flag(Setting.editor, editor, current: current)
         layer.flag(Setting.open, open, current: current)
+        layer.flag(Setting.openPath, openPath, current: current)
         return layer
     }
 
@@ -150,6 +204,9 @@ struct ServeCommand: AsyncParsableCommand {
         for key in Setting.all { key.apply(settings, to: &configuration) }
         if !settings[Setting.output].isEmpty && settings[Setting.build] == nil {
             throw SettingError("output names what build writes; give build (--build) too")
+        }
+        if (settings[Setting.cert] == nil) != (settings[Setting.key] == nil) {
+            throw SettingError("cert and key go together: give both (--cert FILE --key FILE), or neither for devserve's own")
         }
         return configuration
     }

@@ -26,8 +26,16 @@ struct Reporter: Sendable {
     /// How many of the last lines of a failed build's output are shown when it was not echoed.
     static let outputTailLines = 20
 
-    func listening(_ url: String) {
-        emit(json ? #"{"type":"listening","url":"\#(url)"}"# : url)
+    /// The URL served on its own line (the first a script reads), then one `Network:` line per
+    /// address other machines reach it at; with `--json`, one object with both.
+    func listening(_ urls: ServedURLs) {
+        if json {
+            let network = urls.network.map { "\"\($0)\"" }.joined(separator: ",")
+            emit(#"{"type":"listening","url":"\#(urls.local)","network":[\#(network)]}"#)
+        } else {
+            emit(urls.local)
+            for url in urls.network { emit("  Network: \(url)") }
+        }
     }
 
     func report(_ event: DevServerEvent) {

@@ -120,6 +120,24 @@ enum Setting {
         valueName: "PREFIX=URL", default: [], example: ["/api=http://127.0.0.1:3000"], table: "a URL string",
         check: { routes in routes.lazy.compactMap { ProxyRoute.problem(with: $0) }.first },
         apply: { routes, configuration in configuration.proxies = routes.compactMap { try? ProxyRoute(parsing: $0) } })
+    /// Read by ``ServeCommand``, which makes or loads the certificate (``ServerIdentity``).
+    static let https = SettingKey<Bool>(
+        "https", "Serve HTTPS (and HTTP/2) with a certificate from devserve's own local CA, made on first use in ~/.cache/devserve/tls.",
+        default: false, apply: { _, _ in })
+    /// Read by ``ServeCommand``, with ``key``.
+    static let cert = SettingKey<String?>(
+        "cert", "Serve HTTPS with this certificate (PEM, a chain allowed; mkcert's work) instead of devserve's own; needs --key.",
+        valueName: "FILE", default: nil, example: "localhost.pem", paths: true, apply: { _, _ in })
+    /// Read by ``ServeCommand``, with ``cert``.
+    static let key = SettingKey<String?>(
+        "key", "The private key (PEM) of --cert.", valueName: "FILE", default: nil, example: "localhost-key.pem", paths: true,
+        apply: { _, _ in })
+    static let headers = SettingKey<[String]>(
+        "headers", flag: "header",
+        "A header set on every response, as 'Cross-Origin-Opener-Policy: same-origin' (repeatable; [headers] in devserve.toml).",
+        valueName: "'NAME: VALUE'", default: [], example: ["Cross-Origin-Opener-Policy: same-origin"], table: "a header value string",
+        check: { headers in headers.lazy.compactMap { ResponseHeader.problem(with: $0) }.first },
+        apply: { headers, configuration in configuration.responseHeaders = headers.compactMap { try? ResponseHeader(parsing: $0) } })
     static let editor = SettingKey<String?>(
         "editor", "The command that opens a file at a line, with {file}, {line} and {column} (default: from $VISUAL or $EDITOR).",
         valueName: "CMD", default: nil, example: "code --goto {file}:{line}:{column}",
@@ -129,14 +147,20 @@ enum Setting {
         })
     /// Read by ``ServeCommand``, which opens the browser; nothing in the engine.
     static let open = SettingKey<Bool>(
-        "open", "Open the served URL in the default browser (xdg-open) once listening.", default: false, apply: { _, _ in })
+        "open", "Open the served URL in the default browser (xdg-open) once listening; --open /docs/ opens that page.",
+        default: false, apply: { _, _ in })
+    /// Read by ``ServeCommand``, with ``open``. `--open /docs/` arrives here (see ``OpenPage``).
+    static let openPath = SettingKey<String>(
+        "open-path", "The page --open opens.", valueName: "PATH", default: "/",
+        check: { $0.hasPrefix("/") && !$0.contains(" ") ? nil : "must be a path on the server such as /docs/, not \($0)" },
+        apply: { _, _ in })
 
     /// Every setting, in the order of the help and of `devserve init`'s file, which is also the
     /// order they are applied in (``watch`` after ``root``).
     static let all: [any AnySettingKey] = [
         root, port, host, build, watch, ignore, debounce, debounceMax, onBusy, buildTimeout, holdTimeout, output, poll,
         gitignore, heartbeat, json, inject, hot, forwardConsole, allowedHost, cors, allowDotfiles, followSymlinks, maxClients, requestTimeout,
-        spa, fallback, proxy, editor, open,
+        spa, fallback, proxy, https, cert, key, headers, editor, open, openPath,
     ]
 
     /// The setting a `devserve.toml` key names, if any.

@@ -10,19 +10,19 @@ import ArgumentParser
 extension Option {
     /// `@Option(Setting.port) var port: Int?`: `--port N`.
     init<Held: SettingType>(_ key: SettingKey<Held>) where Held.Given: ExpressibleByArgument, Value == Held.Given? {
-        self.init(name: .customLong(key.name), help: key.argumentHelp)
+        self.init(name: .customLong(key.flagName), help: key.argumentHelp)
     }
 
     /// `@Option(Setting.watch) var watch: [String] = []`: `--watch PATH`, repeatable.
     init(wrappedValue: [String], _ key: SettingKey<[String]>) where Value == [String] {
-        self.init(wrappedValue: wrappedValue, name: .customLong(key.name), help: key.argumentHelp)
+        self.init(wrappedValue: wrappedValue, name: .customLong(key.flagName), help: key.argumentHelp)
     }
 }
 
 extension Flag where Value == Bool? {
     /// `@Flag(Setting.spa) var spa: Bool?`: `--spa` and `--no-spa`.
     init(_ key: SettingKey<Bool>) {
-        self.init(name: .customLong(key.name), inversion: .prefixedNo, help: key.argumentHelp)
+        self.init(name: .customLong(key.flagName), inversion: .prefixedNo, help: key.argumentHelp)
     }
 }
 

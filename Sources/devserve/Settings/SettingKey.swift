@@ -12,6 +12,7 @@ import DevServe
 /// (unset unless given), `[String]` for `watch` (empty unless given).
 struct SettingKey<Value: SettingType>: AnySettingKey {
     let name: String
+    let flagName: String
     let help: String
     let valueName: String?
     /// The value when no source gives one.
@@ -25,6 +26,8 @@ struct SettingKey<Value: SettingType>: AnySettingKey {
     private let update: @Sendable (Value, inout DevServeConfiguration) -> Void
 
     /// - Parameters:
+    ///   - flag: the flag's name, when it is not the key's (`--header` for `headers`, whose
+    ///     table reads `[headers]` and whose flag is given once per header).
     ///   - paths: the value is a path (or paths): relative ones start from the folder of what
     ///     gave them (the current folder for flags, the file's folder for `devserve.toml`).
     ///   - argument: given on the command line as the positional argument (ROOT), not `--name`.
@@ -35,12 +38,13 @@ struct SettingKey<Value: SettingType>: AnySettingKey {
     ///   - apply: how the value (given, or the default) changes the engine's configuration.
     ///     Settings are applied in the order of ``Setting/all``.
     init(
-        _ name: String, _ help: String, valueName: String? = nil, default defaultValue: Value, example: Value.Given? = nil,
+        _ name: String, flag: String? = nil, _ help: String, valueName: String? = nil, default defaultValue: Value, example: Value.Given? = nil,
         paths: Bool = false, argument: Bool = false, table: String? = nil,
         check: @escaping @Sendable (Value.Given) -> String? = { _ in nil },
         apply: @escaping @Sendable (Value, inout DevServeConfiguration) -> Void
     ) {
         self.name = name
+        self.flagName = flag ?? name
         self.help = help
         self.valueName = valueName
         self.defaultValue = defaultValue
@@ -83,7 +87,10 @@ struct SettingKey<Value: SettingType>: AnySettingKey {
 
 /// A setting whatever its type: what the file, the checks, `devserve init` and the help need.
 protocol AnySettingKey: Sendable {
+    /// The key in `devserve.toml`.
     var name: String { get }
+    /// The flag without `--`; most often the key.
+    var flagName: String { get }
     var help: String { get }
     var valueName: String? { get }
     var kind: SettingKind { get }
@@ -104,7 +111,7 @@ protocol AnySettingKey: Sendable {
 
 extension AnySettingKey {
     /// How errors name the setting on the command line: `--port`, or `ROOT`.
-    var flagLabel: String { isArgument ? valueName ?? name.uppercased() : "--\(name)" }
+    var flagLabel: String { isArgument ? valueName ?? name.uppercased() : "--\(flagName)" }
 
     /// What the setting takes, in error messages: `a whole number`.
     var expected: String {

@@ -64,7 +64,7 @@ enum Devserve {
                 #expect(listening["type"] as? String == "listening")
                 url = try #require(listening["url"] as? String)
             }
-            #expect(url.hasPrefix("http://"))
+            #expect(url.hasPrefix("http://") || url.hasPrefix("https://"))
             do {
                 try await body(RunningDevserve(url: url, lines: lines, pid: execution.processIdentifier.value))
             } catch {
