@@ -75,6 +75,10 @@ public struct DevServeConfiguration: Sendable {
     public var editorCommand: String?
     /// Whether a folder without `index.html` gets a listing of its files.
     public var directoryListing: Bool
+    /// Whether text responses (files, pages, modules) are gzipped for clients that accept it,
+    /// and files with a fresh `.br` or `.gz` beside them are sent from it (see
+    /// ``ResponseCompression``). Never `/__hmr`, never a range. Off: every body as it is.
+    public var compress: Bool
 
     /// A configuration; only the folders are required, everything else has the defaults of the
     /// command line.
@@ -109,7 +113,8 @@ public struct DevServeConfiguration: Sendable {
         editorCommand: String? = nil,
         directoryListing: Bool = true,
         hotModules: Bool = true,
-        forwardConsole: Bool = false
+        forwardConsole: Bool = false,
+        compress: Bool = true
     ) {
         self.root = root
         self.watchFolders = watchFolders ?? [root]
@@ -142,6 +147,7 @@ public struct DevServeConfiguration: Sendable {
         self.directoryListing = directoryListing
         self.hotModules = hotModules
         self.forwardConsole = forwardConsole
+        self.compress = compress
     }
 
     /// The declared output folders, when there is a build command to write them.

@@ -36,6 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(Setting.inject) var inject: Bool?
     @Flag(Setting.hot) var hot: Bool?
     @Flag(Setting.forwardConsole) var forwardConsole: Bool?
+    @Flag(Setting.compress) var compress: Bool?
     @Option(Setting.allowedHost) var allowedHosts: [String] = []
     @Option(Setting.cors) var cors: String?
     @Flag(Setting.allowDotfiles) var allowDotfiles: Bool?
@@ -129,6 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
         layer.flag(Setting.inject, inject, current: current)
         layer.flag(Setting.hot, hot, current: current)
         layer.flag(Setting.forwardConsole, forwardConsole, current: current)
+        layer.flag(Setting.compress, compress, current: current)
         layer.flag(Setting.allowedHost, allowedHosts, current: current)
         layer.flag(Setting.cors, cors, current: current)
         layer.flag(Setting.allowDotfiles, allowDotfiles, current: current)
