@@ -1,11 +1,13 @@
 """3. Static serving: wrk (2 threads, 64 connections, 10 s) against devserve and against nginx
-with Debian's default configuration serving the same folder, in the same run."""
+with Debian's default configuration serving the same folder, in the same run. Then what gzip
+costs devserve per request: the same page and script asked for without and with
+`Accept-Encoding: gzip`."""
 import os
 import re
 import subprocess
 
 from .processes import accepts, free_port, wait_until
-from .servers import Devserve
+from .servers import Devserve, write
 
 NGINX_CONF = """# Debian's /etc/nginx/nginx.conf and sites-available/default, with the paths moved to a temp folder.
 user www-data;
@@ -43,10 +45,18 @@ CASES = [  # (label, path, target ratio to nginx)
 ]
 
 
-def wrk(url, seconds):
-    """Requests per second from `wrk -t2 -c64 -dNs URL`; raises if any response was not 2xx or
-    a socket error happened."""
-    result = subprocess.run(["wrk", "-t2", "-c64", f"-d{seconds}s", url], capture_output=True, text=True,
+# (label, path): text devserve gzips. The script is written by `run`.
+COMPRESSED = [
+    ("HTML page, client injected", "/page.html"),
+    ("256 KiB script", "/files/bundle.js"),
+]
+
+
+def wrk(url, seconds, headers=()):
+    """Requests per second from `wrk -t2 -c64 -dNs [-H HEADER]… URL`; raises if any response was
+    not 2xx or a socket error happened."""
+    extra = [part for header in headers for part in ("-H", header)]
+    result = subprocess.run(["wrk", "-t2", "-c64", f"-d{seconds}s", *extra, url], capture_output=True, text=True,
                             timeout=seconds + 30)
     out = result.stdout
     rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
@@ -77,8 +87,21 @@ def _dead(folder):
         raise RuntimeError(f"nginx did not start: {f.read().strip()[-300:]}")
 
 
+def bundle_script(size):
+    """About `size` bytes of script (it compresses about 10:1, better than a real bundle's
+    4:1), with no imports, so devserve sends it as a file."""
+    lines, total, index = [], 0, 0
+    while total < size:
+        line = f"function handler{index}(event) {{ return event.target.dataset.value{index % 97} + {index * 7919 % 10007}; }}\n"
+        lines.append(line)
+        total += len(line)
+        index += 1
+    return "".join(lines)
+
+
 def run(report, processes, workspace, seconds=10):
     root = workspace.site("serving")
+    write(os.path.join(root, "files", "bundle.js"), bundle_script(256 << 10))
     nginx, nginx_port = start_nginx(processes, workspace, root)
     server = Devserve(processes, root)
     try:
@@ -93,6 +116,17 @@ def run(report, processes, workspace, seconds=10):
         floor, errors = wrk(f"http://127.0.0.1:{server.port}/no-such-file", seconds)
         report.figure("wrk 404 (every middleware, no file): devserve", floor, "req/s",
                       note="the ceiling for any file; " + "; ".join(e for e in errors if not e.startswith("Non-2xx")))
+        # What gzip costs per request: the time per request with it less the time without it.
+        # The gzip bytes are cached by content, so this is the steady state of a reload loop
+        # (a lookup and a larger or smaller write), not the compression of a changed file.
+        for label, path in COMPRESSED:
+            url = f"http://127.0.0.1:{server.port}{path}"
+            plain, plain_errors = wrk(url, seconds)
+            gzipped, gzip_errors = wrk(url, seconds, headers=["Accept-Encoding: gzip"])
+            report.figure(f"wrk {label}, identity: devserve", plain, "req/s", note="; ".join(plain_errors))
+            report.figure(f"wrk {label}, gzip: devserve", gzipped, "req/s", note="; ".join(gzip_errors))
+            report.figure(f"gzip cost per request, {label}", (1 / gzipped - 1 / plain) * 1e6, "µs",
+                          note="time per request with gzip less without; negative: gzip is cheaper (fewer bytes to write)")
     finally:
         server.stop()
         processes.stop(nginx)

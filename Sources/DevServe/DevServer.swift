@@ -216,9 +216,12 @@ public struct DevServer: Service {
                     allowOrigin: .custom(origin), allowHeaders: [.accept, .contentType, .range],
                     allowMethods: [.get, .head, .options], allowCredentials: false))
         }
+        // One for the three responders, so their gzip bytes share one bounded cache.
+        let compression = ResponseCompression(isEnabled: configuration.compress)
         let pages = PageResponder(
             injector: configuration.injectClient ? HTMLInjector() : nil,
-            lastGoodPage: { [hub] in hub.lastBuildFailed ? outputs.lastGoodPage($0) : nil }, paths: paths)
+            lastGoodPage: { [hub] in hub.lastBuildFailed ? outputs.lastGoodPage($0) : nil }, paths: paths,
+            compression: compression)
         if let fallback = configuration.fallbackPage {
             let page = "/" + fallback.drop { $0 == "/" }
             router.add(middleware: SPAFallbackMiddleware(page: page, resolver: resolver, pages: pages))
@@ -230,9 +233,9 @@ public struct DevServer: Service {
             router.add(middleware: DirectoryListingMiddleware(resolver: resolver, pages: pages))
         }
         if configuration.hotModules {
-            router.add(middleware: ModuleResponder(resolver: resolver, cache: files, graph: modules))
+            router.add(middleware: ModuleResponder(resolver: resolver, cache: files, graph: modules, compression: compression))
         }
-        router.add(middleware: FileResponder(resolver: resolver, cache: files))
+        router.add(middleware: FileResponder(resolver: resolver, cache: files, compression: compression))
         let rebuild = rebuildContinuation
         HMRRoutes(
             hub: hub, rebuild: { rebuild.yield() }, editor: editor,

@@ -36,6 +36,22 @@ import Testing
         #expect(engine.poll == nil && engine.buildCommand == nil && engine.holdTimeout == .seconds(30) && engine.fallbackPage == nil)
     }
 
+    /// Compression is on by default; `--no-compress` and `compress = false` turn it off, and a
+    /// flag beats the file.
+    @Test func compressionIsOnUnlessTurnedOff() throws {
+        let empty = try FixtureCopy(files: [:])
+        defer { empty.remove() }
+        let byDefault = try ServeCommand.configuration(from: settings([], in: empty.path), current: empty.path)
+        let flagged = try ServeCommand.configuration(from: settings(["--no-compress"], in: empty.path), current: empty.path)
+        #expect(byDefault.compress && !flagged.compress)
+        let file = try FixtureCopy(files: ["devserve.toml": "compress = false\n"])
+        defer { file.remove() }
+        let fromFile = try ServeCommand.configuration(from: settings([], in: file.path), current: file.path)
+        let overridden = try ServeCommand.configuration(from: settings(["--compress"], in: file.path), current: file.path)
+        #expect(!fromFile.compress && overridden.compress)
+        #expect(DevServeConfiguration(root: empty.path, projectFolder: empty.path).compress, "the library's default too")
+    }
+
     @Test func pathsInTheFileStartFromItsFolderAndFlagsFromTheCurrentOne() throws {
         let project = try FixtureCopy(files: ["conf/dev.toml": "root = \"../public\"\nwatch = [\"../src\", \"/abs\"]\n"])
         defer { project.remove() }

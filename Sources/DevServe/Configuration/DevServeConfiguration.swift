@@ -81,6 +81,10 @@ public struct DevServeConfiguration: Sendable {
     /// The certificate and key of HTTPS (see ``ServerIdentity``); nil: plain HTTP. With it,
     /// every connection is TLS, and HTTP/2 for clients that offer it.
     public var tls: ServerIdentity?
+    /// Whether text responses (files, pages, modules) are gzipped for clients that accept it,
+    /// and files with a fresh `.br` or `.gz` beside them are sent from it (see
+    /// ``ResponseCompression``). Never `/__hmr`, never a range. Off: every body as it is.
+    public var compress: Bool
 
     /// A configuration; only the folders are required, everything else has the defaults of the
     /// command line.
@@ -117,7 +121,8 @@ public struct DevServeConfiguration: Sendable {
         hotModules: Bool = true,
         forwardConsole: Bool = false,
         responseHeaders: [ResponseHeader] = [],
-        tls: ServerIdentity? = nil
+        tls: ServerIdentity? = nil,
+        compress: Bool = true
     ) {
         self.root = root
         self.watchFolders = watchFolders ?? [root]
@@ -152,6 +157,7 @@ public struct DevServeConfiguration: Sendable {
         self.forwardConsole = forwardConsole
         self.responseHeaders = responseHeaders
         self.tls = tls
+        self.compress = compress
     }
 
     /// The declared output folders, when there is a build command to write them.

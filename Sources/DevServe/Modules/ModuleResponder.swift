@@ -15,10 +15,15 @@ import NIOCore
 /// imports change) goes on to the ``FileResponder`` and is served byte for byte. A rewritten one
 /// is sent whole (a `Range` is ignored, as RFC 9110 allows), `no-cache`, with the `ETag` of the
 /// bytes sent. Scripts too large for the ``FileCache`` (4 MiB) are never rewritten.
+///
+/// A rewritten module is gzipped from the rewritten bytes (``ResponseCompression``), with the
+/// tag of those bytes plus `-gz`; a precompressed `.js.gz` beside it is not used, since it holds
+/// the module as it was written.
 struct ModuleResponder<Context: RequestContext>: RouterMiddleware {
     let resolver: PathResolver
     let cache: FileCache
     let graph: ModuleGraph
+    var compression = ResponseCompression.off
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .get || request.method == .head,
@@ -33,11 +38,15 @@ struct ModuleResponder<Context: RequestContext>: RouterMiddleware {
         let hot = scan.usesHot && scan.isModule
         guard hot || versions.contains(where: { $0 != nil }) else { return try await next(request, context) }
         let body = ModuleRewrite.apply(Array(copy.bytes.readableBytesView), specifiers: scan.specifiers, versions: versions, preamble: hot)
-        let tag = EntityTag(opaque: "m" + String(ContentHash.of(body), radix: 16))
+        let type = "text/javascript; charset=utf-8"
+        let identityTag = EntityTag(opaque: "m" + String(ContentHash.of(body), radix: 16))
+        let choice = compression.choice(for: request, contentType: type, size: body.count)
+        let tag = choice.coding.tag(from: identityTag)
         var headers = HTTPFields()
-        headers[.contentType] = "text/javascript; charset=utf-8"
+        headers[.contentType] = type
         headers[.cacheControl] = "no-cache"
         headers[.eTag] = tag.header
+        choice.addVary(to: &headers)
         switch Preconditions.evaluate(
             ifMatch: request.headers.commaSeparated(.ifMatch), ifNoneMatch: request.headers.commaSeparated(.ifNoneMatch),
             ifRange: nil, current: tag)
@@ -46,9 +55,9 @@ struct ModuleResponder<Context: RequestContext>: RouterMiddleware {
         case .preconditionFailed: return .refusal(.preconditionFailed, "the module's ETag is \(tag.header), which If-Match does not name")
         case .proceed: break
         }
-        headers[.contentLength] = String(body.count)
+        let bytes = try await compression.encode(ByteBuffer(bytes: body), for: choice, key: identityTag.opaque, headers: &headers)
         if request.method == .head { return Response(status: .ok, headers: headers, body: .init()) }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: bytes))
     }
 }
 

@@ -20,7 +20,7 @@ struct DirectoryListingMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let resolver = self.resolver
         let page = try await NIOThreadPool.singleton.runIfActive { Self.listing(of: urlPath, in: folder, resolver: resolver) }
-        return pages.respond(html: Array(page.utf8), to: request)
+        return try await pages.respond(html: Array(page.utf8), to: request)
     }
 
     /// The listing page for the folder at `urlPath`.

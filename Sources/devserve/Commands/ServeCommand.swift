@@ -36,6 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(Setting.inject) var inject: Bool?
     @Flag(Setting.hot) var hot: Bool?
     @Flag(Setting.forwardConsole) var forwardConsole: Bool?
+    @Flag(Setting.compress) var compress: Bool?
     @Option(Setting.allowedHost) var allowedHosts: [String] = []
     @Option(Setting.cors) var cors: String?
     @Flag(Setting.allowDotfiles) var allowDotfiles: Bool?
@@ -124,8 +125,9 @@ struct ServeCommand: AsyncParsableCommand {
             guard let folder = ServerIdentity.defaultFolder(environment: ProcessInfo.processInfo.environment) else {
                 fail("--https keeps its certificates in ~/.cache/devserve/tls, and neither HOME nor XDG_CACHE_HOME is set")
             }
-            var names = ["localhost", "127.0.0.1", "::1"]
-            if HostPolicy.isLoopback(host) == false, !["0.0.0.0", "::", "[::]"].contains(host) { names.append(host) }
+            // ServerIdentity adds localhost and the loopback addresses itself.
+            var names: [String] = []
+            if !HostPolicy.isLoopback(host), !["0.0.0.0", "::", "[::]"].contains(host) { names.append(host) }
             if !HostPolicy.isLoopback(host) { names += ServedURLs.interfaceAddresses().compactMap(\.ipAddress) }
             names += allowedHosts.flatMap { $0.hasPrefix(".") ? [String($0.dropFirst()), "*" + $0] : [$0] }
             return try ServerIdentity.local(in: folder, hosts: names)
@@ -178,6 +180,7 @@ struct ServeCommand: AsyncParsableCommand {
         layer.flag(Setting.inject, inject, current: current)
         layer.flag(Setting.hot, hot, current: current)
         layer.flag(Setting.forwardConsole, forwardConsole, current: current)
+        layer.flag(Setting.compress, compress, current: current)
         layer.flag(Setting.allowedHost, allowedHosts, current: current)
         layer.flag(Setting.cors, cors, current: current)
         layer.flag(Setting.allowDotfiles, allowDotfiles, current: current)

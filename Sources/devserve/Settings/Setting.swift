@@ -80,6 +80,10 @@ enum Setting {
     static let forwardConsole = SettingKey<Bool>(
         "forward-console", "Pages also report console.error and console.warn (as browser-error events and terminal lines).",
         default: false, apply: { $1.forwardConsole = $0 })
+    static let compress = SettingKey<Bool>(
+        "compress",
+        "Gzip text responses for clients that accept it, and send a file's fresh .br or .gz sibling in its place (--no-compress: every response as it is).",
+        default: true, apply: { $1.compress = $0 })
     static let allowedHost = SettingKey<[String]>(
         "allowed-host",
         "A host name to answer besides localhost and loopback addresses (repeatable; .example.test allows subdomains too).",
@@ -159,8 +163,8 @@ enum Setting {
     /// order they are applied in (``watch`` after ``root``).
     static let all: [any AnySettingKey] = [
         root, port, host, build, watch, ignore, debounce, debounceMax, onBusy, buildTimeout, holdTimeout, output, poll,
-        gitignore, heartbeat, json, inject, hot, forwardConsole, allowedHost, cors, allowDotfiles, followSymlinks, maxClients, requestTimeout,
-        spa, fallback, proxy, https, cert, key, headers, editor, open, openPath,
+        gitignore, heartbeat, json, inject, hot, forwardConsole, compress, allowedHost, cors, allowDotfiles, followSymlinks, maxClients,
+        requestTimeout, spa, fallback, proxy, https, cert, key, headers, editor, open, openPath,
     ]
 
     /// The setting a `devserve.toml` key names, if any.

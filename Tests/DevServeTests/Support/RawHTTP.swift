@@ -97,6 +97,18 @@ final class RawConnection: @unchecked Sendable {
 struct RawResponse: Sendable {
     let text: String
     let closed: Bool
+    /// The bytes as read: `text` is them decoded as UTF-8, which a gzip body does not survive.
+    let bytes: [UInt8]
+
+    init(bytes: [UInt8], closed: Bool) {
+        self.bytes = bytes
+        self.text = String(decoding: bytes, as: UTF8.self)
+        self.closed = closed
+    }
+
+    init(text: String, closed: Bool) {
+        self.init(bytes: Array(text.utf8), closed: closed)
+    }
 
     /// The status code of the first response, or nil when nothing came back.
     var status: Int? {
@@ -120,6 +132,16 @@ struct RawResponse: Sendable {
         guard let range = text.range(of: "\r\n\r\n") else { return "" }
         return String(text[range.upperBound...])
     }
+
+    /// The body's bytes as sent, after the first blank line (a response with `Content-Length`
+    /// on a connection that closes after it: nothing is chunked).
+    var bodyBytes: [UInt8] {
+        let blank: [UInt8] = [13, 10, 13, 10]
+        guard bytes.count >= 4, let start = (0...(bytes.count - 4)).first(where: { bytes[$0..<($0 + 4)].elementsEqual(blank) }) else {
+            return []
+        }
+        return Array(bytes[(start + 4)...])
+    }
 }
 
 extension RawConnection {
@@ -130,7 +152,7 @@ extension RawConnection {
         await connection.send(request)
         connection.finishSending()
         let (bytes, closed) = await connection.read(timeout: timeout)
-        return RawResponse(text: String(decoding: bytes, as: UTF8.self), closed: closed)
+        return RawResponse(bytes: bytes, closed: closed)
     }
 
     /// A GET with `Host: 127.0.0.1:PORT` (unless `host` is given) and extra header lines.
