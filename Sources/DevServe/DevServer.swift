@@ -135,6 +135,11 @@ public struct DevServer: Service {
         let screen = RequestScreen(
             hosts: HostPolicy(boundHost: configuration.host, allowedHosts: configuration.allowedHosts), fetch: FetchPolicy())
         let hub = self.hub
+        let webSockets =
+            configuration.proxies.isEmpty
+            ? nil
+            : WebSocketTunnel.Configuration(
+                routes: configuration.proxies, screen: screen, handshakeTimeout: configuration.requestTimeout)
         let app = Application(
             router: makeRouter(
                 screen: screen, resolver: resolver, paths: paths, window: window, outputs: outputs, files: files,
@@ -142,7 +147,8 @@ public struct DevServer: Service {
             server: .devServe(
                 configuration: .init(idleTimeout: .init(configuration.requestTimeout)),
                 requestTimeout: configuration.requestTimeout,
-                eventStream: { EventStreamHandler(hub: hub, screen: screen) }),
+                eventStream: { EventStreamHandler(hub: hub, screen: screen) },
+                webSockets: webSockets),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [PipelineService(pipeline: pipeline, watcher: watcher, hub: hub)],
             onServerRunning: { channel in
