@@ -137,16 +137,23 @@ public struct DevServer: Service {
         let screen = RequestScreen(
             hosts: HostPolicy(boundHost: configuration.host, allowedHosts: configuration.allowedHosts), fetch: FetchPolicy())
         let hub = self.hub
+        let webSockets =
+            configuration.proxies.isEmpty
+            ? nil
+            : WebSocketTunnel.Configuration(
+                routes: configuration.proxies, screen: screen, handshakeTimeout: configuration.requestTimeout,
+                extraHeaders: configuration.responseHeaders)
         let eventStream: @Sendable () -> EventStreamHandler = { [headers = configuration.responseHeaders] in
             EventStreamHandler(hub: hub, screen: screen, extraHeaders: headers)
         }
         let server: HTTPServerBuilder =
             if let identity = configuration.tls {
-                try .devServeTLS(identity: identity, requestTimeout: configuration.requestTimeout, eventStream: eventStream)
+                try .devServeTLS(
+                    identity: identity, requestTimeout: configuration.requestTimeout, eventStream: eventStream, webSockets: webSockets)
             } else {
                 .devServe(
                     configuration: .init(idleTimeout: .init(configuration.requestTimeout)),
-                    requestTimeout: configuration.requestTimeout, eventStream: eventStream)
+                    requestTimeout: configuration.requestTimeout, eventStream: eventStream, webSockets: webSockets)
             }
         let scheme = configuration.tls == nil ? "http" : "https"
         let app = Application(

@@ -60,4 +60,49 @@ public struct ProxyRoute: Sendable, Equatable {
     public func url(for pathAndQuery: String) -> String {
         target.absoluteString + pathAndQuery
     }
+
+    /// The request target on the backend for a request target (path and query, as received):
+    /// the target's own path, if any, in front; the path part of ``url(for:)``.
+    func backendPath(for pathAndQuery: String) -> String {
+        let path = URLComponents(url: target, resolvingAgainstBaseURL: false)?.percentEncodedPath ?? ""
+        return path + pathAndQuery
+    }
+
+    /// The backend's host name or address (without IPv6 brackets, as a resolver takes it) and
+    /// port (80 when the target names none).
+    var backendAddress: (host: String, port: Int) {
+        var host = target.host ?? ""
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host, target.port ?? 80)
+    }
+
+    /// The `Host` a backend is sent, as the HTTP client sends it for ``url(for:)``: the host
+    /// (IPv6 in brackets), and the port unless it is 80.
+    var backendAuthority: String {
+        let (host, port) = backendAddress
+        let name = host.contains(":") ? "[\(host)]" : host
+        return port == 80 ? name : "\(name):\(port)"
+    }
+
+    /// What a client is told when the backend cannot be reached: `cannot reach the backend for
+    /// /api at http://127.0.0.1:3000 (connection refused; is it running?)`.
+    func unreachable(_ error: any Error) -> String {
+        let text = String(describing: error)
+        let reason =
+            text.contains("connectTimeout") ? "it did not accept the connection in time"
+            : text.contains("refused") || text.contains("connect") ? "connection refused; is it running?"
+            : text
+        return "cannot reach the backend for \(prefix) at \(target.absoluteString) (\(reason))"
+    }
+}
+
+extension Array where Element == ProxyRoute {
+    /// The route a request path (as received, before percent-decoding) goes to: the one with the
+    /// longest prefix that matches it, so that `/api/v2` can go elsewhere than `/api`. Never one
+    /// for `/__hmr` or anything under it, which devserve answers itself (a prefix there is
+    /// refused when parsed, and refused here too, whatever a caller made).
+    func route(for path: String) -> ProxyRoute? {
+        guard path != "/__hmr", !path.hasPrefix("/__hmr/") else { return nil }
+        return filter { $0.matches(path) }.max { $0.prefix.count < $1.prefix.count }
+    }
 }

@@ -4,8 +4,9 @@ import HTTPTypes
 /// allowed one (against DNS rebinding), the request target (a clean origin-form path) and the
 /// ``FetchPolicy``.
 ///
-/// ``SecurityMiddleware`` applies it to what the router answers, and ``EventStreamHandler`` to
-/// the event stream it answers itself.
+/// ``SecurityMiddleware`` applies it to what the router answers, ``EventStreamHandler`` to the
+/// event stream it answers itself, and ``WebSocketTunnel`` (with the ``WebSocketOriginPolicy``)
+/// to the WebSocket handshakes it tunnels to a backend.
 struct RequestScreen: Sendable {
     let hosts: HostPolicy
     let fetch: FetchPolicy
@@ -43,6 +44,17 @@ struct RequestScreen: Sendable {
             return .failure(Refusal(status: .forbidden, message: reason))
         }
         return .success(target)
+    }
+
+    /// A WebSocket handshake's target, or why it is refused: every check of ``screen(_:)``, then
+    /// the ``WebSocketOriginPolicy``. (The handshake never reaches the router, whose
+    /// ``SecurityMiddleware`` applies the first ones to every other request.)
+    func screenWebSocket(_ request: HTTPRequest) -> Result<RequestTarget, Refusal> {
+        let screened = screen(request)
+        if case .success = screened, let reason = WebSocketOriginPolicy(hosts: hosts).refusal(for: request) {
+            return .failure(Refusal(status: .forbidden, message: reason))
+        }
+        return screened
     }
 }
 

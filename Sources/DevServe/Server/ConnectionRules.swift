@@ -24,7 +24,9 @@ import NIOHTTP1
 ///   head: Hummingbird's idle timeout restarts with every part, so a body trickled one byte at a
 ///   time would hold the connection for good. And a client that stops reading is dropped once the
 ///   connection has stayed unwritable (more than NIO's high-water mark, 64 KiB, waiting) for
-///   `requestTimeout`; a slow reader that keeps reading is not.
+///   `requestTimeout`; a slow reader that keeps reading is not. A connection that becomes a
+///   WebSocket tunnel (``WebSocketTunnel``) is not HTTP any more: the tunnel removes these rules
+///   once the backend has switched protocols.
 final class ConnectionRules: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart

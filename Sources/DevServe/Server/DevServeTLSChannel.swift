@@ -6,7 +6,10 @@ import NIOSSL
 import NIOTLS
 
 /// HTTPS (`--https`): TLS, then HTTP/2 for a client that offers `h2` in ALPN (every browser),
-/// HTTP/1.1 for one that does not (`curl --http1.1`, WebSocket connections, old tools).
+/// HTTP/1.1 for one that does not (`curl --http1.1`, WebSocket connections, old tools). A
+/// `wss://` handshake through `--proxy` comes over HTTP/1.1 (browsers open WebSockets on their own
+/// HTTP/1.1 connection when the server offers no RFC 8441 extended CONNECT, as here), so it is
+/// tunnelled by ``DevServeChannel``'s ``WebSocketTunnel`` as over plain HTTP.
 ///
 /// HTTP/1.1 goes through ``DevServeChannel``, with all its connection rules. HTTP/2 goes through
 /// Hummingbird's `HTTP2Channel`, with an ``EventStreamHandler`` on every stream, so `/__hmr` is
@@ -81,7 +84,7 @@ extension DevServeTLSChannel {
     /// - Throws: ``DevServeError`` naming the file NIOSSL could not load.
     init(
         identity: ServerIdentity, responder: @escaping Responder, requestTimeout: Duration,
-        eventStream: @escaping @Sendable () -> EventStreamHandler
+        eventStream: @escaping @Sendable () -> EventStreamHandler, webSockets: WebSocketTunnel.Configuration? = nil
     ) throws(DevServeError) {
         let chain: [NIOSSLCertificate]
         let key: NIOSSLPrivateKey
@@ -104,7 +107,7 @@ extension DevServeTLSChannel {
         }
         http1 = DevServeChannel(
             responder: responder, configuration: .init(idleTimeout: .init(requestTimeout)), requestTimeout: requestTimeout,
-            eventStream: eventStream, secure: true)
+            eventStream: eventStream, secure: true, webSockets: webSockets)
         http2 = HTTP2Channel(
             responder: responder,
             configuration: .init(
@@ -126,16 +129,18 @@ extension DevServeTLSChannel {
 extension HTTPServerBuilder {
     /// HTTPS through ``DevServeTLSChannel``.
     static func devServeTLS(
-        identity: ServerIdentity, requestTimeout: Duration, eventStream: @escaping @Sendable () -> EventStreamHandler
+        identity: ServerIdentity, requestTimeout: Duration, eventStream: @escaping @Sendable () -> EventStreamHandler,
+        webSockets: WebSocketTunnel.Configuration? = nil
     ) throws(DevServeError) -> HTTPServerBuilder {
         // Loaded now, so a bad file is an error at start rather than at the first connection.
         let check = try DevServeTLSChannel(
-            identity: identity, responder: { _, _, _ in }, requestTimeout: requestTimeout, eventStream: eventStream)
+            identity: identity, responder: { _, _, _ in }, requestTimeout: requestTimeout, eventStream: eventStream,
+            webSockets: webSockets)
         return .init { responder in
             DevServeTLSChannel(
                 http1: DevServeChannel(
                     responder: responder, configuration: check.http1.configuration, requestTimeout: requestTimeout,
-                    eventStream: eventStream, secure: true),
+                    eventStream: eventStream, secure: true, webSockets: webSockets),
                 http2: HTTP2Channel(responder: responder, configuration: check.http2.configuration),
                 sslContext: check.sslContext, handshakeTimeout: check.handshakeTimeout)
         }
