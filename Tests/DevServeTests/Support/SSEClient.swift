@@ -69,6 +69,16 @@ final class SSEClient: Sendable {
         }
     }
 
+    /// The next event other than a heartbeat, or nil when the stream ended. A heartbeat can come
+    /// at any moment on a loaded machine (a clean CI clone once got one in place of `built`).
+    func nextSkippingHeartbeats(within limit: Duration = .seconds(20), _ what: String = "an event") async throws -> SSEEvent? {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            guard let event = try await next(within: deadline - .now, what) else { return nil }
+            if event.event != "heartbeat" { return event }
+        }
+    }
+
     /// The next event named `name`, skipping heartbeats; fails on any other event.
     func expect(_ name: String, within limit: Duration = .seconds(20)) async throws -> SSEEvent {
         let deadline = ContinuousClock.now + limit  // for the whole wait, heartbeats included

@@ -194,7 +194,7 @@ extension TestServer {
             defer { events.close() }
             _ = try await events.expect("hello")
             _ = try await events.expect("building")
-            guard let startup = try await events.next(within: .seconds(30), "the start-up build's end") else {
+            guard let startup = try await events.nextSkippingHeartbeats(within: .seconds(30), "the start-up build's end") else {
                 throw TestFailure("/__hmr ended during the start-up build")
             }
             try await body(server, project, events, startup)
